@@ -1,0 +1,289 @@
+/**
+ * The REST API's contracts as zod schemas, each with the type of the same name. The server
+ * validates requests and serialises responses with them, the OpenAPI document is generated
+ * from them, and the client (CLI) and the UI share the inferred types.
+ *
+ * Records mirror the store's records (src/store/store.ts); a field missing here is dropped
+ * from responses, which is what keeps lease internals or future secrets from leaking by
+ * accident: adding a field to the API is a deliberate edit of this file.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from '../core/errors.ts';
+import { RUN_STATUSES, TASK_STATUSES } from '../core/statuses.ts';
+import { LOG_STREAMS, STORE_DIALECTS } from '../store/store.ts';
+
+/**
+ * Named schemas, emitted once under `components.schemas` of the OpenAPI document and referenced
+ * from the routes. A registry of our own rather than zod's global one, so ids cannot clash with
+ * another module's.
+ */
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
+
+const isoTime = z.string().describe('ISO-8601 UTC time');
+const jsonObject = z.record(z.string(), z.unknown());
+
+// ---- errors ---------------------------------------------------------------------------
+
+/** The body of every non-2xx response. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe(`One of ${ERROR_CODES.join(', ')}`),
+      message: z.string(),
+      details: z.unknown().describe('For validation errors: `{ issues: [{ path, message }] }`'),
+    }),
+  })
+  .register(apiSchemas, { id: 'ErrorBody' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// ---- records --------------------------------------------------------------------------
+
+export const Pipeline = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    currentVersion: z.string().describe('Content hash of the spec registered last'),
+    sourcePath: z.string().nullable(),
+    archived: z.boolean(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .register(apiSchemas, { id: 'Pipeline' });
+export type Pipeline = z.infer<typeof Pipeline>;
+
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+export const TaskStatus = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const Run = z
+  .object({
+    id: z.string(),
+    pipelineId: z.string(),
+    pipelineVersion: z.string(),
+    status: RunStatus,
+    params: jsonObject,
+    trigger: z.string().describe('What started the run: cli, api, schedule, rerun, ...'),
+    parentRunId: z.string().nullable().describe('For a re-run: the run it re-runs'),
+    createdAt: isoTime,
+    startedAt: isoTime.nullable(),
+    finishedAt: isoTime.nullable(),
+    error: z.string().nullable(),
+    cancelRequested: z.boolean(),
+    owner: z.string().nullable().describe('The engine process driving the run'),
+    leaseExpiresAt: isoTime.nullable(),
+  })
+  .register(apiSchemas, { id: 'Run' });
+export type Run = z.infer<typeof Run>;
+
+export const TaskRun = z
+  .object({
+    runId: z.string(),
+    taskId: z.string(),
+    status: TaskStatus,
+    attempts: z.number().int(),
+    queuedAt: isoTime.nullable(),
+    startedAt: isoTime.nullable(),
+    finishedAt: isoTime.nullable(),
+    nextAttemptAt: isoTime.nullable(),
+    error: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    output: z.unknown(),
+    reusedFromRunId: z.string().nullable().describe('Set when a re-run reused this success from an earlier run'),
+  })
+  .register(apiSchemas, { id: 'TaskRun' });
+export type TaskRun = z.infer<typeof TaskRun>;
+
+export const TaskAttempt = z
+  .object({
+    runId: z.string(),
+    taskId: z.string(),
+    attempt: z.number().int(),
+    status: TaskStatus,
+    startedAt: isoTime,
+    finishedAt: isoTime.nullable(),
+    error: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    errorDetail: z.string().nullable(),
+    worker: z.string().nullable(),
+  })
+  .register(apiSchemas, { id: 'TaskAttempt' });
+export type TaskAttempt = z.infer<typeof TaskAttempt>;
+
+export const TaskLog = z
+  .object({
+    id: z.number().int(),
+    runId: z.string(),
+    taskId: z.string(),
+    attempt: z.number().int(),
+    ts: isoTime,
+    stream: z.enum(LOG_STREAMS),
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string(),
+  })
+  .register(apiSchemas, { id: 'TaskLog' });
+export type TaskLog = z.infer<typeof TaskLog>;
+
+export const ConnectorInfo = z
+  .object({
+    type: z.string(),
+    description: z.string(),
+    capabilities: z.object({ read: z.boolean(), write: z.boolean(), discover: z.boolean() }),
+    secretFields: z.array(z.string()),
+    configSchema: z.unknown().describe('JSON Schema of the connector config'),
+  })
+  .register(apiSchemas, { id: 'ConnectorInfo' });
+export type ConnectorInfo = z.infer<typeof ConnectorInfo>;
+
+export const TaskKindInfo = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    configSchema: z.unknown().describe('JSON Schema of the task kind config'),
+  })
+  .register(apiSchemas, { id: 'TaskKindInfo' });
+export type TaskKindInfo = z.infer<typeof TaskKindInfo>;
+
+export const TaskDurationStat = z
+  .object({
+    pipelineId: z.string(),
+    taskId: z.string(),
+    count: z.number().int(),
+    avgMs: z.number(),
+    maxMs: z.number(),
+  })
+  .register(apiSchemas, { id: 'TaskDurationStat' });
+export type TaskDurationStat = z.infer<typeof TaskDurationStat>;
+
+// ---- health ---------------------------------------------------------------------------
+
+export const Health = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  store: z.enum(STORE_DIALECTS),
+  executor: z.string(),
+});
+export type Health = z.infer<typeof Health>;
+
+// ---- pipelines ------------------------------------------------------------------------
+
+export const PipelineIdParams = z.object({ id: z.string().min(1).describe('Pipeline id') });
+export type PipelineIdParams = z.infer<typeof PipelineIdParams>;
+
+/** A spec as a JSON object or as YAML text; exactly one of the two. */
+export const PipelineSource = z
+  .object({
+    spec: jsonObject.optional().describe('The pipeline spec as JSON'),
+    yaml: z.string().optional().describe('The pipeline spec as YAML text'),
+    sourcePath: z.string().min(1).optional().describe('The file the spec was read from, if any (relative paths in task configs resolve against its folder)'),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.spec === undefined) === (body.yaml === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['spec'], message: 'give exactly one of `spec` (a JSON object) or `yaml` (YAML text)' });
+    }
+  });
+export type PipelineSource = z.infer<typeof PipelineSource>;
+
+export const ListPipelinesQuery = z.object({
+  archived: z.enum(['true', 'false']).optional().describe('Include archived pipelines'),
+});
+export type ListPipelinesQuery = z.infer<typeof ListPipelinesQuery>;
+
+export const ListPipelinesResponse = z.object({ pipelines: z.array(Pipeline) });
+export type ListPipelinesResponse = z.infer<typeof ListPipelinesResponse>;
+
+export const RegisterPipelineResponse = z.object({
+  pipeline: Pipeline,
+  version: z.string(),
+  newVersion: z.boolean().describe('False when this exact spec was registered before (status 200 rather than 201)'),
+});
+export type RegisterPipelineResponse = z.infer<typeof RegisterPipelineResponse>;
+
+export const ValidatePipelineResponse = z.object({
+  valid: z.literal(true),
+  pipelineId: z.string(),
+  version: z.string(),
+});
+export type ValidatePipelineResponse = z.infer<typeof ValidatePipelineResponse>;
+
+export const PipelineDetail = z.object({
+  pipeline: Pipeline,
+  version: z.string(),
+  spec: jsonObject.describe('The stored spec of the current version, defaults filled in'),
+});
+export type PipelineDetail = z.infer<typeof PipelineDetail>;
+
+export const ExecutePipelineBody = z
+  .object({
+    params: jsonObject.optional().describe('Run params, checked against the pipeline declared params'),
+  })
+  .optional();
+export type ExecutePipelineBody = z.infer<typeof ExecutePipelineBody>;
+
+// ---- executions -----------------------------------------------------------------------
+
+export const RunIdParams = z.object({ id: z.string().min(1).describe('Run id') });
+export type RunIdParams = z.infer<typeof RunIdParams>;
+
+export const RunResponse = z.object({ run: Run });
+export type RunResponse = z.infer<typeof RunResponse>;
+
+const statusList = z
+  .string()
+  .describe(`Comma-separated statuses: ${RUN_STATUSES.join(', ')}`)
+  .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(RunStatus));
+
+export const ListRunsQuery = z.object({
+  pipeline: z.string().min(1).optional().describe('Only runs of this pipeline'),
+  status: statusList.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.string().min(1).optional().describe('Cursor: the `nextCursor` of the previous page'),
+});
+export type ListRunsQuery = z.infer<typeof ListRunsQuery>;
+
+export const ListRunsResponse = z.object({
+  runs: z.array(Run),
+  nextCursor: z.string().nullable().describe('Pass as `before` for the next (older) page; null on the last page'),
+});
+export type ListRunsResponse = z.infer<typeof ListRunsResponse>;
+
+export const RunDetail = z.object({
+  run: Run,
+  tasks: z.array(TaskRun),
+  attempts: z.array(TaskAttempt),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const LogsQuery = z.object({
+  task: z.string().min(1).optional(),
+  attempt: z.coerce.number().int().min(1).optional(),
+  after: z.coerce.number().int().min(0).optional().describe('Only lines with an id above this (the previous `nextAfter`), to follow'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+export type LogsQuery = z.infer<typeof LogsQuery>;
+
+export const LogsResponse = z.object({
+  logs: z.array(TaskLog),
+  nextAfter: z.number().int().describe('Pass as `after` to get the lines that follow'),
+});
+export type LogsResponse = z.infer<typeof LogsResponse>;
+
+// ---- connectors, metrics --------------------------------------------------------------
+
+export const ConnectorsResponse = z.object({
+  connectors: z.array(ConnectorInfo),
+  taskKinds: z.array(TaskKindInfo),
+});
+export type ConnectorsResponse = z.infer<typeof ConnectorsResponse>;
+
+export const MetricsQuery = z.object({ pipeline: z.string().min(1).optional() });
+export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+export const MetricsSummary = z.object({
+  runs: z.record(RunStatus, z.number().int()).describe('Run counts by status'),
+  tasks: z.array(TaskDurationStat),
+});
+export type MetricsSummary = z.infer<typeof MetricsSummary>;

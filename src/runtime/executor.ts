@@ -1,0 +1,51 @@
+/**
+ * The executor seam: it only decides *where* a ready task runs and reports its outcome back.
+ * DAG logic, retries and timeouts stay in the run engine. Implementations: executors/local.ts
+ * (in-process pool); the distributed executor places tasks on workers.
+ */
+import type { TaskSpec } from '../core/spec/pipeline-spec.ts';
+import type { LogStream } from '../store/store.ts';
+
+/** One attempt of one task, handed to an executor. */
+export interface TaskDispatch {
+  readonly runId: string;
+  readonly pipelineId: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly task: TaskSpec;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly priority: number;
+  /** Folder of the spec file (for relative paths in task configs). */
+  readonly baseDir: string;
+  /** File the pipeline was registered from, so a remote worker can load its code. */
+  readonly sourcePath: string | null;
+  /** Aborted by the engine on cancellation or timeout. */
+  readonly signal: AbortSignal;
+  /** Called when the task actually starts (it may wait for a free slot before). */
+  onStart(worker: string): void;
+  onLog(entry: { stream: LogStream; level: 'debug' | 'info' | 'warn' | 'error'; message: string }): void;
+}
+
+/** An error in a form that survives serialisation between processes. */
+export interface SerializedError {
+  code: string;
+  message: string;
+  stack?: string;
+  /** True when the task's own code failed, false for a platform fault. */
+  userCode: boolean;
+  /** For RETRY_LATER: the delay the task asked for. */
+  retryDelayMs?: number;
+}
+
+/** How one attempt ended. */
+export type TaskOutcome =
+  | { status: 'succeeded'; output: unknown }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; error: SerializedError };
+
+export interface Executor {
+  readonly name: string;
+  /** Runs the attempt somewhere; resolves with its outcome and never rejects. */
+  execute(dispatch: TaskDispatch): Promise<TaskOutcome>;
+  close(): Promise<void>;
+}

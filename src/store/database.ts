@@ -1,0 +1,122 @@
+/**
+ * The tables of the metadata store as Kysely sees them. Column names are snake_case; the
+ * store maps rows to the camelCase records of store.ts by hand (cheaper than a plugin on the
+ * hot path).
+ *
+ * Values are what the drivers exchange after our per-connection parsers: timestamps are
+ * ISO-8601 strings on both dialects, JSON columns travel as serialised text, and booleans are
+ * `0`/`1` on SQLite but real booleans on Postgres, so the store converts them both ways.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** An ISO-8601 UTC string (`text` on SQLite, `timestamptz` on Postgres). */
+export type TimestampColumn = string;
+/** JSON serialised by the store (`text` on SQLite, `jsonb` on Postgres). */
+export type JsonColumn = string;
+/** `integer` 0/1 on SQLite, `boolean` on Postgres. */
+export type BooleanColumn = ColumnType<boolean | number, boolean | number, boolean | number>;
+
+/** One registered pipeline and the version registered last. */
+export interface PipelinesTable {
+  id: string;
+  name: string;
+  description: string;
+  tags: JsonColumn;
+  current_version: string;
+  source_path: string | null;
+  archived: BooleanColumn;
+  created_at: TimestampColumn;
+  updated_at: TimestampColumn;
+}
+
+/** Each distinct spec content of a pipeline, by content hash. */
+export interface PipelineVersionsTable {
+  pipeline_id: string;
+  version: string;
+  /** Registration order within the pipeline: orders versions saved within one millisecond. */
+  ordinal: number;
+  spec: JsonColumn;
+  created_at: TimestampColumn;
+}
+
+/** One run of a pipeline version. */
+export interface RunsTable {
+  id: string;
+  pipeline_id: string;
+  pipeline_version: string;
+  status: string;
+  params: JsonColumn;
+  trigger: string;
+  parent_run_id: string | null;
+  created_at: TimestampColumn;
+  started_at: TimestampColumn | null;
+  finished_at: TimestampColumn | null;
+  error: string | null;
+  cancel_requested: BooleanColumn;
+  owner: string | null;
+  lease_expires_at: TimestampColumn | null;
+}
+
+/** The state of one task within a run. */
+export interface TaskRunsTable {
+  run_id: string;
+  task_id: string;
+  status: string;
+  attempts: number;
+  queued_at: TimestampColumn | null;
+  started_at: TimestampColumn | null;
+  finished_at: TimestampColumn | null;
+  next_attempt_at: TimestampColumn | null;
+  error: string | null;
+  error_code: string | null;
+  output: JsonColumn | null;
+  reused_from_run_id: string | null;
+}
+
+/** One try of a task run. */
+export interface TaskAttemptsTable {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  status: string;
+  started_at: TimestampColumn;
+  finished_at: TimestampColumn | null;
+  error: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  worker: string | null;
+}
+
+/** Log lines of task attempts; `id` is assigned by the database and only grows. */
+export interface TaskLogsTable {
+  id: Generated<number>;
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  ts: TimestampColumn;
+  stream: string;
+  level: string;
+  message: string;
+}
+
+/** The append-only event log; `seq` is assigned by the database and only grows. */
+export interface EventsTable {
+  seq: Generated<number>;
+  type: string;
+  run_id: string | null;
+  pipeline_id: string | null;
+  task_id: string | null;
+  ts: TimestampColumn;
+  payload: JsonColumn;
+}
+
+/** The metadata store schema, for `Kysely<Database>`. */
+export interface Database {
+  pipelines: PipelinesTable;
+  pipeline_versions: PipelineVersionsTable;
+  runs: RunsTable;
+  task_runs: TaskRunsTable;
+  task_attempts: TaskAttemptsTable;
+  task_logs: TaskLogsTable;
+  events: EventsTable;
+}

@@ -1,0 +1,580 @@
+/**
+ * The metadata store over Kysely: one implementation for SQLite and Postgres. The dialects
+ * differ only in column types (handled by the migrations), booleans (0/1 on SQLite), row
+ * locks and the duration arithmetic of `taskDurationStats`.
+ *
+ * `applyBatch` is the engine's hot path: one transaction of multi-row upserts, chunked to stay
+ * under the bound-parameter limit of the dialect.
+ */
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { RUN_STATUSES, type RunStatus, type TaskStatus } from '../core/statuses.ts';
+import type { PipelineSpec } from '../core/spec/pipeline-spec.ts';
+import type { Database, EventsTable, PipelinesTable, PipelineVersionsTable, RunsTable, TaskAttemptsTable, TaskLogsTable, TaskRunsTable } from './database.ts';
+import { createStoreMigrator } from './migrations/index.ts';
+import type {
+  EventFilter,
+  EventRecord,
+  LogFilter,
+  LogStream,
+  MigrationReport,
+  NewRun,
+  PipelineRecord,
+  PipelineVersionRecord,
+  RunFilter,
+  RunRecord,
+  SavePipelineResult,
+  Store,
+  StoreBatch,
+  StoreDialect,
+  TaskAttemptRecord,
+  TaskDurationStat,
+  TaskLogRecord,
+  TaskRunRecord,
+} from './store.ts';
+
+/** Bound parameters allowed in one statement (SQLITE_MAX_VARIABLE_NUMBER, Postgres' wire protocol). */
+export const MAX_PARAMETERS: Readonly<Record<StoreDialect, number>> = { sqlite: 32_766, postgres: 65_535 };
+/**
+ * Rows per multi-row statement. On SQLite, statements of one size repeat and stay prepared in
+ * the statement cache, and beyond a few hundred rows a longer statement gains nothing; Postgres
+ * pays a round trip per statement, so it takes as many rows as the parameter limit allows.
+ */
+const MAX_ROWS_PER_STATEMENT: Readonly<Record<StoreDialect, number>> = { sqlite: 1_000, postgres: Number.MAX_SAFE_INTEGER };
+
+export interface KyselyStoreOptions {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  /** Lower than the dialect's limit only to test chunking. */
+  maxParameters?: number;
+  /** The clock for `createdAt`/`updatedAt` of pipelines and for lease checks. */
+  now?: () => Date;
+}
+
+// Generic upserts over several tables defeat Kysely's per-table typing; the rows are still
+// built by typed functions below.
+type LooseDatabase = Record<string, Record<string, unknown>>;
+
+const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
+
+/*
+ * Columns an upsert rewrites. Left out on purpose: `cancel_requested` (set by requestCancel from
+ * another process; the engine's copy must not reset it) and `owner`/`lease_expires_at` (only
+ * claimRun/releaseRun move a lease, so a stale engine copy cannot shorten or steal it).
+ */
+const RUN_UPDATE = ['pipeline_id', 'pipeline_version', 'status', 'params', 'trigger', 'parent_run_id', 'created_at', 'started_at', 'finished_at', 'error'];
+const TASK_RUN_UPDATE = ['status', 'attempts', 'queued_at', 'started_at', 'finished_at', 'next_attempt_at', 'error', 'error_code', 'output', 'reused_from_run_id'];
+const ATTEMPT_UPDATE = ['status', 'started_at', 'finished_at', 'error', 'error_code', 'error_detail', 'worker'];
+
+/** The store over a Kysely instance; see store.ts for the contract of each method. */
+export class KyselyStore implements Store {
+  readonly dialect: StoreDialect;
+  readonly #db: Kysely<Database>;
+  readonly #maxParameters: number;
+  readonly #now: () => Date;
+
+  constructor(options: KyselyStoreOptions) {
+    this.dialect = options.dialect;
+    this.#db = options.db;
+    this.#maxParameters = options.maxParameters ?? MAX_PARAMETERS[options.dialect];
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    const { error, results = [] } = await createStoreMigrator(this.#db, this.dialect).migrateToLatest();
+    const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    return error === undefined ? { applied } : { applied, error: error instanceof Error ? error.message : String(error) };
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+
+  async savePipeline(spec: PipelineSpec, version: string, options: { sourcePath?: string | null } = {}): Promise<SavePipelineResult> {
+    const now = this.#now().toISOString();
+    return this.#db.transaction().execute(async (trx) => {
+      // The upsert locks the pipeline row on Postgres, which serialises the ordinal below.
+      await trx
+        .insertInto('pipelines')
+        .values({
+          id: spec.id,
+          name: spec.name ?? spec.id,
+          description: spec.description,
+          tags: JSON.stringify(spec.tags),
+          current_version: version,
+          source_path: options.sourcePath ?? null,
+          archived: this.#bool(false),
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({
+            name: (eb) => eb.ref('excluded.name'),
+            description: (eb) => eb.ref('excluded.description'),
+            tags: (eb) => eb.ref('excluded.tags'),
+            current_version: (eb) => eb.ref('excluded.current_version'),
+            // Left alone when not given: re-registering from the CLI by id must not forget the file.
+            ...(options.sourcePath !== undefined ? { source_path: (eb) => eb.ref('excluded.source_path') } : {}),
+            archived: (eb) => eb.ref('excluded.archived'),
+            updated_at: (eb) => eb.ref('excluded.updated_at'),
+          }),
+        )
+        .execute();
+      const existing = await trx
+        .selectFrom('pipeline_versions')
+        .select('version')
+        .where('pipeline_id', '=', spec.id)
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (!existing) {
+        const last = await trx
+          .selectFrom('pipeline_versions')
+          .select((eb) => eb.fn.max('ordinal').as('ordinal'))
+          .where('pipeline_id', '=', spec.id)
+          .executeTakeFirst();
+        await trx
+          .insertInto('pipeline_versions')
+          .values({ pipeline_id: spec.id, version, ordinal: Number(last?.ordinal ?? 0) + 1, spec: JSON.stringify(spec), created_at: now })
+          .execute();
+      }
+      const pipeline = await trx.selectFrom('pipelines').selectAll().where('id', '=', spec.id).executeTakeFirstOrThrow();
+      const stored = await trx
+        .selectFrom('pipeline_versions')
+        .selectAll()
+        .where('pipeline_id', '=', spec.id)
+        .where('version', '=', version)
+        .executeTakeFirstOrThrow();
+      return { pipeline: toPipeline(pipeline), version: toPipelineVersion(stored), newVersion: !existing };
+    });
+  }
+
+  async getPipeline(id: string): Promise<PipelineRecord | undefined> {
+    const row = await this.#db.selectFrom('pipelines').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toPipeline(row);
+  }
+
+  async listPipelines(options: { includeArchived?: boolean } = {}): Promise<PipelineRecord[]> {
+    let query = this.#db.selectFrom('pipelines').selectAll().orderBy('id');
+    if (!options.includeArchived) query = query.where('archived', '=', this.#bool(false));
+    return (await query.execute()).map(toPipeline);
+  }
+
+  async getPipelineVersion(pipelineId: string, version: string): Promise<PipelineVersionRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('pipeline_versions')
+      .selectAll()
+      .where('pipeline_id', '=', pipelineId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row && toPipelineVersion(row);
+  }
+
+  async listPipelineVersions(pipelineId: string): Promise<PipelineVersionRecord[]> {
+    const rows = await this.#db.selectFrom('pipeline_versions').selectAll().where('pipeline_id', '=', pipelineId).orderBy('ordinal', 'desc').execute();
+    return rows.map(toPipelineVersion);
+  }
+
+  async archivePipeline(id: string): Promise<void> {
+    const result = await this.#db
+      .updateTable('pipelines')
+      .set({ archived: this.#bool(true), updated_at: this.#now().toISOString() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('pipeline', id);
+  }
+
+  async createRun(newRun: NewRun): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.insertInto('runs').values(this.#runRow(newRun.run)).execute();
+      await this.#insertChunks(trx, 'task_runs', newRun.taskRuns.map(taskRunRow));
+    });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = await this.#db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    let query = this.#db.selectFrom('runs').selectAll();
+    if (filter.pipelineId !== undefined) query = query.where('pipeline_id', '=', filter.pipelineId);
+    if (filter.status && filter.status.length > 0) query = query.where('status', 'in', filter.status);
+    if (filter.createdAfter !== undefined) query = query.where('created_at', '>=', isoTime(filter.createdAfter, 'createdAfter'));
+    if (filter.createdBefore !== undefined) query = query.where('created_at', '<', isoTime(filter.createdBefore, 'createdBefore'));
+    if (filter.beforeRunId !== undefined) {
+      const cursor = await this.#db.selectFrom('runs').select(['id', 'created_at']).where('id', '=', filter.beforeRunId).executeTakeFirst();
+      if (!cursor) throw new NotFoundError('run', filter.beforeRunId);
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', cursor.created_at), eb.and([eb('created_at', '=', cursor.created_at), eb('id', '<', cursor.id)])]),
+      );
+    }
+    query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    return (await query.execute()).map(toRun);
+  }
+
+  async listActiveRuns(): Promise<RunRecord[]> {
+    const rows = await this.#db.selectFrom('runs').selectAll().where('status', 'in', ACTIVE_RUN_STATUSES).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toRun);
+  }
+
+  async getTaskRuns(runId: string): Promise<TaskRunRecord[]> {
+    const rows = await this.#db.selectFrom('task_runs').selectAll().where('run_id', '=', runId).orderBy('task_id').execute();
+    return rows.map(toTaskRun);
+  }
+
+  async getAttempts(runId: string, taskId?: string): Promise<TaskAttemptRecord[]> {
+    let query = this.#db.selectFrom('task_attempts').selectAll().where('run_id', '=', runId);
+    if (taskId !== undefined) query = query.where('task_id', '=', taskId);
+    return (await query.orderBy('task_id').orderBy('attempt').execute()).map(toAttempt);
+  }
+
+  async applyBatch(batch: StoreBatch): Promise<number[]> {
+    // Postgres refuses to upsert one key twice in a statement; the last state of a tick wins.
+    const runs = lastByKey(batch.runs ?? [], (r) => r.id);
+    const taskRuns = lastByKey(batch.taskRuns ?? [], (t) => `${t.runId}\u0000${t.taskId}`);
+    const attempts = lastByKey(batch.attempts ?? [], (a) => `${a.runId}\u0000${a.taskId}\u0000${a.attempt}`);
+    const logs = batch.logs ?? [];
+    const events = batch.events ?? [];
+    if (runs.length + taskRuns.length + attempts.length + logs.length + events.length === 0) return [];
+
+    return this.#db.transaction().execute(async (trx) => {
+      if (batch.owner !== undefined) await this.#checkOwner(trx, batch.owner, touchedRunIds(batch));
+      await this.#upsertChunks(trx, 'runs', runs.map((r) => this.#runRow(r)), ['id'], RUN_UPDATE);
+      await this.#upsertChunks(trx, 'task_runs', taskRuns.map(taskRunRow), ['run_id', 'task_id'], TASK_RUN_UPDATE);
+      await this.#upsertChunks(trx, 'task_attempts', attempts.map(attemptRow), ['run_id', 'task_id', 'attempt'], ATTEMPT_UPDATE);
+      if (this.dialect === 'postgres' && logs.length + events.length > 0) {
+        // Readers follow logs and events by id. Without this lock two transactions could commit
+        // ids out of order and a follower that already saw the higher id would skip the lower.
+        await sql`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`.execute(trx);
+      }
+      await this.#insertChunks(trx, 'task_logs', logs.map(logRow));
+      const seqs: number[] = [];
+      for (const chunk of chunks(events.map(eventRow), this.#rowsPerChunk(EVENT_COLUMNS))) {
+        const rows = await trx.insertInto('events').values(chunk).returning('seq').execute();
+        // RETURNING order is unspecified; seqs are assigned in VALUES order within a statement.
+        seqs.push(...rows.map((r) => Number(r.seq)).sort((a, b) => a - b));
+      }
+      return seqs;
+    });
+  }
+
+  async claimRun(runId: string, owner: string, leaseMs: number, now: Date = this.#now()): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('runs')
+      .set({ owner, lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() })
+      .where('id', '=', runId)
+      .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_expires_at', '<', now.toISOString())]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async releaseRun(runId: string, owner: string): Promise<void> {
+    await this.#db.updateTable('runs').set({ owner: null, lease_expires_at: null }).where('id', '=', runId).where('owner', '=', owner).execute();
+  }
+
+  async requestCancel(runId: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('runs')
+      .set({ cancel_requested: this.#bool(true) })
+      .where('id', '=', runId)
+      .where('status', 'in', ACTIVE_RUN_STATUSES)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return true;
+    if (!(await this.getRun(runId))) throw new NotFoundError('run', runId);
+    return false;
+  }
+
+  async getLogs(filter: LogFilter): Promise<TaskLogRecord[]> {
+    let query = this.#db.selectFrom('task_logs').selectAll().where('run_id', '=', filter.runId);
+    if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId);
+    if (filter.attempt !== undefined) query = query.where('attempt', '=', filter.attempt);
+    if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+    query = query.orderBy('id');
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    return (await query.execute()).map(toLog);
+  }
+
+  async listEvents(filter: EventFilter = {}): Promise<EventRecord[]> {
+    let query = this.#db.selectFrom('events').selectAll();
+    if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
+    if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
+    if (filter.pipelineId !== undefined) query = query.where('pipeline_id', '=', filter.pipelineId);
+    query = query.orderBy('seq');
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    return (await query.execute()).map(toEvent);
+  }
+
+  async countRunsByStatus(pipelineId?: string): Promise<Record<RunStatus, number>> {
+    let query = this.#db.selectFrom('runs').select((eb) => ['status', eb.fn.countAll().as('count')]).groupBy('status');
+    if (pipelineId !== undefined) query = query.where('pipeline_id', '=', pipelineId);
+    const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
+    for (const row of await query.execute()) {
+      if (row.status in counts) counts[row.status as RunStatus] = Number(row.count);
+    }
+    return counts;
+  }
+
+  async taskDurationStats(pipelineId?: string): Promise<TaskDurationStat[]> {
+    const finished = sql.ref('a.finished_at');
+    const started = sql.ref('a.started_at');
+    // Rounded per attempt: julianday() carries float noise of some microseconds.
+    const durationMs =
+      this.dialect === 'postgres'
+        ? sql<number>`extract(epoch from (${finished} - ${started})) * 1000`
+        : sql<number>`round((julianday(${finished}) - julianday(${started})) * 86400000)`;
+    let query = this.#db
+      .selectFrom('task_attempts as a')
+      .innerJoin('runs as r', 'r.id', 'a.run_id')
+      .where('a.finished_at', 'is not', null)
+      .select((eb) => [
+        'r.pipeline_id',
+        'a.task_id',
+        eb.fn.countAll().as('count'),
+        eb.fn.avg(durationMs).as('avg_ms'),
+        eb.fn.max(durationMs).as('max_ms'),
+      ])
+      .groupBy(['r.pipeline_id', 'a.task_id'])
+      .orderBy('r.pipeline_id')
+      .orderBy('a.task_id');
+    if (pipelineId !== undefined) query = query.where('r.pipeline_id', '=', pipelineId);
+    return (await query.execute()).map((row) => ({
+      pipelineId: row.pipeline_id,
+      taskId: row.task_id,
+      count: Number(row.count),
+      avgMs: Number(row.avg_ms),
+      maxMs: Number(row.max_ms),
+    }));
+  }
+
+  /** Fails the batch unless every existing run it touches is owned by `owner`. */
+  async #checkOwner(trx: Transaction<Database>, owner: string, runIds: string[]): Promise<void> {
+    for (const ids of chunks(runIds, this.#maxParameters)) {
+      let query = trx.selectFrom('runs').select(['id', 'owner']).where('id', 'in', ids);
+      // Holds the rows until commit, so a claim by another engine waits for this batch.
+      if (this.dialect === 'postgres') query = query.forUpdate();
+      for (const row of await query.execute()) {
+        if (row.owner !== owner) {
+          throw new ConflictError(`run '${row.id}' is owned by ${row.owner === null ? 'no engine' : `'${row.owner}'`}, not '${owner}'`, {
+            runId: row.id,
+            owner: row.owner,
+            expectedOwner: owner,
+          });
+        }
+      }
+    }
+  }
+
+  async #upsertChunks(trx: Transaction<Database>, table: string, rows: object[], keys: string[], update: string[]): Promise<void> {
+    if (rows.length === 0) return;
+    const loose = trx as unknown as Kysely<LooseDatabase>;
+    const set = Object.fromEntries(update.map((column) => [column, sql.ref(`excluded.${column}`)]));
+    for (const chunk of chunks(rows as Record<string, unknown>[], this.#rowsPerChunk(Object.keys(rows[0]!).length))) {
+      await loose
+        .insertInto(table)
+        .values(chunk)
+        .onConflict((oc) => oc.columns(keys).doUpdateSet(set))
+        .execute();
+    }
+  }
+
+  async #insertChunks(trx: Transaction<Database>, table: 'task_runs' | 'task_logs', rows: object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const loose = trx as unknown as Kysely<LooseDatabase>;
+    for (const chunk of chunks(rows as Record<string, unknown>[], this.#rowsPerChunk(Object.keys(rows[0]!).length))) {
+      await loose.insertInto(table).values(chunk).execute();
+    }
+  }
+
+  #rowsPerChunk(columns: number): number {
+    return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT[this.dialect], Math.floor(this.#maxParameters / columns)));
+  }
+
+  #bool(value: boolean): boolean | number {
+    return this.dialect === 'sqlite' ? (value ? 1 : 0) : value;
+  }
+
+  #runRow(run: RunRecord): Insertable<RunsTable> {
+    return {
+      id: run.id,
+      pipeline_id: run.pipelineId,
+      pipeline_version: run.pipelineVersion,
+      status: run.status,
+      params: JSON.stringify(run.params ?? {}),
+      trigger: run.trigger,
+      parent_run_id: run.parentRunId,
+      created_at: run.createdAt,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+      error: run.error,
+      cancel_requested: this.#bool(run.cancelRequested),
+      owner: run.owner,
+      lease_expires_at: run.leaseExpiresAt,
+    };
+  }
+}
+
+/** An arbitrary constant naming the lock that orders appends to task_logs and events. */
+const APPEND_LOCK_KEY = 0x64645f6c6f67;
+const EVENT_COLUMNS = 6;
+
+function taskRunRow(t: TaskRunRecord): Insertable<TaskRunsTable> {
+  return {
+    run_id: t.runId,
+    task_id: t.taskId,
+    status: t.status,
+    attempts: t.attempts,
+    queued_at: t.queuedAt,
+    started_at: t.startedAt,
+    finished_at: t.finishedAt,
+    next_attempt_at: t.nextAttemptAt,
+    error: t.error,
+    error_code: t.errorCode,
+    output: t.output === undefined || t.output === null ? null : JSON.stringify(t.output),
+    reused_from_run_id: t.reusedFromRunId,
+  };
+}
+
+function attemptRow(a: TaskAttemptRecord): Insertable<TaskAttemptsTable> {
+  return {
+    run_id: a.runId,
+    task_id: a.taskId,
+    attempt: a.attempt,
+    status: a.status,
+    started_at: a.startedAt,
+    finished_at: a.finishedAt,
+    error: a.error,
+    error_code: a.errorCode,
+    error_detail: a.errorDetail,
+    worker: a.worker,
+  };
+}
+
+function logRow(l: Omit<TaskLogRecord, 'id'>): Insertable<TaskLogsTable> {
+  return { run_id: l.runId, task_id: l.taskId, attempt: l.attempt, ts: l.ts, stream: l.stream, level: l.level, message: l.message };
+}
+
+function eventRow(e: Omit<EventRecord, 'seq'>): Insertable<EventsTable> {
+  return { type: e.type, run_id: e.runId, pipeline_id: e.pipelineId, task_id: e.taskId, ts: e.ts, payload: JSON.stringify(e.payload ?? {}) };
+}
+
+function toPipeline(row: Selectable<PipelinesTable>): PipelineRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    tags: JSON.parse(row.tags) as string[],
+    currentVersion: row.current_version,
+    sourcePath: row.source_path,
+    archived: Boolean(row.archived),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toPipelineVersion(row: Selectable<PipelineVersionsTable>): PipelineVersionRecord {
+  return { pipelineId: row.pipeline_id, version: row.version, spec: JSON.parse(row.spec) as PipelineSpec, createdAt: row.created_at };
+}
+
+function toRun(row: Selectable<RunsTable>): RunRecord {
+  return {
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    pipelineVersion: row.pipeline_version,
+    status: row.status as RunStatus,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    trigger: row.trigger,
+    parentRunId: row.parent_run_id,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+    cancelRequested: Boolean(row.cancel_requested),
+    owner: row.owner,
+    leaseExpiresAt: row.lease_expires_at,
+  };
+}
+
+function toTaskRun(row: Selectable<TaskRunsTable>): TaskRunRecord {
+  return {
+    runId: row.run_id,
+    taskId: row.task_id,
+    status: row.status as TaskStatus,
+    attempts: row.attempts,
+    queuedAt: row.queued_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    nextAttemptAt: row.next_attempt_at,
+    error: row.error,
+    errorCode: row.error_code,
+    output: row.output === null ? null : (JSON.parse(row.output) as unknown),
+    reusedFromRunId: row.reused_from_run_id,
+  };
+}
+
+function toAttempt(row: Selectable<TaskAttemptsTable>): TaskAttemptRecord {
+  return {
+    runId: row.run_id,
+    taskId: row.task_id,
+    attempt: row.attempt,
+    status: row.status as TaskStatus,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+    errorCode: row.error_code,
+    errorDetail: row.error_detail,
+    worker: row.worker,
+  };
+}
+
+function toLog(row: Selectable<TaskLogsTable>): TaskLogRecord {
+  return {
+    id: Number(row.id),
+    runId: row.run_id,
+    taskId: row.task_id,
+    attempt: row.attempt,
+    ts: row.ts,
+    stream: row.stream as LogStream,
+    level: row.level as TaskLogRecord['level'],
+    message: row.message,
+  };
+}
+
+function toEvent(row: Selectable<EventsTable>): EventRecord {
+  return {
+    seq: Number(row.seq),
+    type: row.type,
+    runId: row.run_id,
+    pipelineId: row.pipeline_id,
+    taskId: row.task_id,
+    ts: row.ts,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+  };
+}
+
+/** Every run id a batch writes to, for the ownership check. */
+function touchedRunIds(batch: StoreBatch): string[] {
+  const ids = new Set<string>();
+  for (const r of batch.runs ?? []) ids.add(r.id);
+  for (const list of [batch.taskRuns, batch.attempts, batch.logs]) for (const item of list ?? []) ids.add(item.runId);
+  for (const e of batch.events ?? []) if (e.runId !== null) ids.add(e.runId);
+  return [...ids];
+}
+
+function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
+  if (items.length < 2) return items;
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(key(item), item);
+  return byKey.size === items.length ? items : [...byKey.values()];
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** Normalises a filter time so that text comparison on SQLite orders it like the stored values. */
+function isoTime(value: string, name: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new ValidationError(`${name} is not a valid time: '${value}'`, [{ path: name, message: 'expected an ISO-8601 time' }]);
+  return time.toISOString();
+}

@@ -1,0 +1,61 @@
+/**
+ * The shared metadata store on PostgreSQL, for several processes and machines.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../database.ts';
+import { KyselyStore } from '../kysely-store.ts';
+import type { Store } from '../store.ts';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database`. */
+  connectionString: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** The clock for record times the store sets itself; tests inject one. */
+  now?: () => Date;
+}
+
+const OID = { int8: 20, json: 114, timestamptz: 1184, jsonb: 3802 } as const;
+
+const parseTimestamptz = pg.types.getTypeParser(OID.timestamptz, 'text') as (value: string) => Date;
+const toIsoString = (value: string): string => parseTimestamptz(value).toISOString();
+const toNumber = (value: string): number => Number(value);
+const asText = (value: string): string => value;
+
+/**
+ * Type parsers for this pool only: the platform may share the process with user code that uses
+ * `pg` with its global defaults, so those are left alone.
+ * - timestamps come back as the ISO strings the records use, not `Date`s;
+ * - bigints (counts, serial ids) as numbers: they stay far below 2^53;
+ * - JSON as text, parsed by the store like SQLite's, so both dialects share one mapping.
+ */
+const storeTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    switch (oid) {
+      case OID.timestamptz:
+        return toIsoString;
+      case OID.int8:
+        return toNumber;
+      case OID.json:
+      case OID.jsonb:
+        return asText;
+      default:
+        return pg.types.getTypeParser(oid, format ?? 'text');
+    }
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * Connects a Postgres metadata store (a pool; nothing is opened until the first query). The
+ * store is not migrated: call `migrate()`.
+ *
+ * @example
+ * const store = createPostgresStore({ connectionString: process.env.DATABASE_URL! });
+ * await store.migrate();
+ */
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types: storeTypes });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new KyselyStore({ db, dialect: 'postgres', ...(options.now ? { now: options.now } : {}) });
+}
