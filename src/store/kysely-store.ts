@@ -6,7 +6,7 @@
  * `applyBatch` is the engine's hot path: one transaction of multi-row upserts, chunked to stay
  * under the bound-parameter limit of the dialect.
  */
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { RUN_STATUSES, type RunStatus, type TaskStatus } from '../core/statuses.ts';
 import type { PipelineSpec } from '../core/spec/pipeline-spec.ts';
@@ -36,16 +36,18 @@ import type {
 /** Bound parameters allowed in one statement (SQLITE_MAX_VARIABLE_NUMBER, Postgres' wire protocol). */
 export const MAX_PARAMETERS: Readonly<Record<StoreDialect, number>> = { sqlite: 32_766, postgres: 65_535 };
 /**
- * Rows per multi-row statement. On SQLite, statements of one size repeat and stay prepared in
- * the statement cache, and beyond a few hundred rows a longer statement gains nothing; Postgres
- * pays a round trip per statement, so it takes as many rows as the parameter limit allows.
+ * Rows per multi-row statement, below the parameter limit. Beyond about a thousand rows a
+ * longer statement is no faster on either dialect (measured), and on SQLite statements of one
+ * size repeat and stay prepared in the statement cache.
  */
-const MAX_ROWS_PER_STATEMENT: Readonly<Record<StoreDialect, number>> = { sqlite: 1_000, postgres: Number.MAX_SAFE_INTEGER };
+const MAX_ROWS_PER_STATEMENT = 1_000;
 
+/** What a KyselyStore runs on; the dialect factories (sqlite-store.ts, postgres-store.ts) fill it in. */
 export interface KyselyStoreOptions {
+  /** Kysely over the dialect's driver; closed by `close()`. */
   db: Kysely<Database>;
   dialect: StoreDialect;
-  /** Lower than the dialect's limit only to test chunking. */
+  /** Bound parameters per statement (default: the dialect's limit, MAX_PARAMETERS). */
   maxParameters?: number;
   /** The clock for `createdAt`/`updatedAt` of pipelines and for lease checks. */
   now?: () => Date;
@@ -58,11 +60,17 @@ type LooseDatabase = Record<string, Record<string, unknown>>;
 const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
 
 /*
- * Columns an upsert rewrites. Left out on purpose: `cancel_requested` (set by requestCancel from
- * another process; the engine's copy must not reset it) and `owner`/`lease_expires_at` (only
- * claimRun/releaseRun move a lease, so a stale engine copy cannot shorten or steal it).
+ * Columns an upsert rewrites. Left out on purpose: `cancel_requested`, set by requestCancel from
+ * another process, which the engine's copy must not reset; and `owner`/`lease_expires_at`, which
+ * only claimRun/releaseRun move, so that a stale engine copy cannot shorten or steal a lease.
+ * An upsert may only give a lease up (see RUN_RELEASE).
  */
 const RUN_UPDATE = ['pipeline_id', 'pipeline_version', 'status', 'params', 'trigger', 'parent_run_id', 'created_at', 'started_at', 'finished_at', 'error'];
+/** A run written with `owner: null` (the engine finished it) releases its lease; any other owner value is ignored. */
+const RUN_RELEASE = {
+  owner: sql`case when ${sql.ref('excluded.owner')} is null then null else ${sql.ref('runs.owner')} end`,
+  lease_expires_at: sql`case when ${sql.ref('excluded.owner')} is null then null else ${sql.ref('runs.lease_expires_at')} end`,
+};
 const TASK_RUN_UPDATE = ['status', 'attempts', 'queued_at', 'started_at', 'finished_at', 'next_attempt_at', 'error', 'error_code', 'output', 'reused_from_run_id'];
 const ATTEMPT_UPDATE = ['status', 'started_at', 'finished_at', 'error', 'error_code', 'error_detail', 'worker'];
 
@@ -99,8 +107,8 @@ export class KyselyStore implements Store {
         .values({
           id: spec.id,
           name: spec.name ?? spec.id,
-          description: spec.description,
-          tags: JSON.stringify(spec.tags),
+          description: spec.description ?? '',
+          tags: JSON.stringify(spec.tags ?? []),
           current_version: version,
           source_path: options.sourcePath ?? null,
           archived: this.#bool(false),
@@ -184,10 +192,18 @@ export class KyselyStore implements Store {
   }
 
   async createRun(newRun: NewRun): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
-      await trx.insertInto('runs').values(this.#runRow(newRun.run)).execute();
-      await this.#insertChunks(trx, 'task_runs', newRun.taskRuns.map(taskRunRow));
-    });
+    const { run } = newRun;
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.insertInto('runs').values(this.#runRow(run)).execute();
+        await this.#insertChunks(trx, 'task_runs', newRun.taskRuns.map(taskRunRow));
+      });
+    } catch (error) {
+      const violation = constraintViolation(error);
+      if (violation === 'unique') throw new ConflictError(`run '${run.id}' already exists`, { runId: run.id });
+      if (violation === 'foreign-key') throw new NotFoundError('pipeline', run.pipelineId);
+      throw error;
+    }
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -240,7 +256,7 @@ export class KyselyStore implements Store {
 
     return this.#db.transaction().execute(async (trx) => {
       if (batch.owner !== undefined) await this.#checkOwner(trx, batch.owner, touchedRunIds(batch));
-      await this.#upsertChunks(trx, 'runs', runs.map((r) => this.#runRow(r)), ['id'], RUN_UPDATE);
+      await this.#upsertChunks(trx, 'runs', runs.map((r) => this.#runRow(r)), ['id'], RUN_UPDATE, RUN_RELEASE);
       await this.#upsertChunks(trx, 'task_runs', taskRuns.map(taskRunRow), ['run_id', 'task_id'], TASK_RUN_UPDATE);
       await this.#upsertChunks(trx, 'task_attempts', attempts.map(attemptRow), ['run_id', 'task_id', 'attempt'], ATTEMPT_UPDATE);
       if (this.dialect === 'postgres' && logs.length + events.length > 0) {
@@ -350,8 +366,9 @@ export class KyselyStore implements Store {
   /** Fails the batch unless every existing run it touches is owned by `owner`. */
   async #checkOwner(trx: Transaction<Database>, owner: string, runIds: string[]): Promise<void> {
     for (const ids of chunks(runIds, this.#maxParameters)) {
-      let query = trx.selectFrom('runs').select(['id', 'owner']).where('id', 'in', ids);
-      // Holds the rows until commit, so a claim by another engine waits for this batch.
+      let query = trx.selectFrom('runs').select(['id', 'owner']).where('id', 'in', ids).orderBy('id');
+      // Holds the rows until commit, so a claim by another engine waits for this batch; the
+      // order by id makes two batches lock shared runs in the same order (no deadlock).
       if (this.dialect === 'postgres') query = query.forUpdate();
       for (const row of await query.execute()) {
         if (row.owner !== owner) {
@@ -365,10 +382,17 @@ export class KyselyStore implements Store {
     }
   }
 
-  async #upsertChunks(trx: Transaction<Database>, table: string, rows: object[], keys: string[], update: string[]): Promise<void> {
+  async #upsertChunks(
+    trx: Transaction<Database>,
+    table: string,
+    rows: object[],
+    keys: string[],
+    update: string[],
+    extraSet: Record<string, RawBuilder<unknown>> = {},
+  ): Promise<void> {
     if (rows.length === 0) return;
     const loose = trx as unknown as Kysely<LooseDatabase>;
-    const set = Object.fromEntries(update.map((column) => [column, sql.ref(`excluded.${column}`)]));
+    const set = { ...Object.fromEntries(update.map((column) => [column, sql.ref(`excluded.${column}`)])), ...extraSet };
     for (const chunk of chunks(rows as Record<string, unknown>[], this.#rowsPerChunk(Object.keys(rows[0]!).length))) {
       await loose
         .insertInto(table)
@@ -387,7 +411,7 @@ export class KyselyStore implements Store {
   }
 
   #rowsPerChunk(columns: number): number {
-    return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT[this.dialect], Math.floor(this.#maxParameters / columns)));
+    return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(this.#maxParameters / columns)));
   }
 
   #bool(value: boolean): boolean | number {
@@ -463,7 +487,7 @@ function toPipeline(row: Selectable<PipelinesTable>): PipelineRecord {
     id: row.id,
     name: row.name,
     description: row.description,
-    tags: JSON.parse(row.tags) as string[],
+    tags: parseJson(row.tags) as string[],
     currentVersion: row.current_version,
     sourcePath: row.source_path,
     archived: Boolean(row.archived),
@@ -473,7 +497,7 @@ function toPipeline(row: Selectable<PipelinesTable>): PipelineRecord {
 }
 
 function toPipelineVersion(row: Selectable<PipelineVersionsTable>): PipelineVersionRecord {
-  return { pipelineId: row.pipeline_id, version: row.version, spec: JSON.parse(row.spec) as PipelineSpec, createdAt: row.created_at };
+  return { pipelineId: row.pipeline_id, version: row.version, spec: parseJson(row.spec) as PipelineSpec, createdAt: row.created_at };
 }
 
 function toRun(row: Selectable<RunsTable>): RunRecord {
@@ -482,7 +506,7 @@ function toRun(row: Selectable<RunsTable>): RunRecord {
     pipelineId: row.pipeline_id,
     pipelineVersion: row.pipeline_version,
     status: row.status as RunStatus,
-    params: JSON.parse(row.params) as Record<string, unknown>,
+    params: parseJson(row.params) as Record<string, unknown>,
     trigger: row.trigger,
     parentRunId: row.parent_run_id,
     createdAt: row.created_at,
@@ -507,7 +531,7 @@ function toTaskRun(row: Selectable<TaskRunsTable>): TaskRunRecord {
     nextAttemptAt: row.next_attempt_at,
     error: row.error,
     errorCode: row.error_code,
-    output: row.output === null ? null : (JSON.parse(row.output) as unknown),
+    output: row.output === null ? null : parseJson(row.output),
     reusedFromRunId: row.reused_from_run_id,
   };
 }
@@ -548,8 +572,21 @@ function toEvent(row: Selectable<EventsTable>): EventRecord {
     pipelineId: row.pipeline_id,
     taskId: row.task_id,
     ts: row.ts,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    payload: parseJson(row.payload) as Record<string, unknown>,
   };
+}
+
+/** Which constraint a driver error reports, on either dialect. */
+function constraintViolation(error: unknown): 'unique' | 'foreign-key' | undefined {
+  const code = error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : '';
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique';
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign-key';
+  return undefined;
+}
+
+/** JSON columns arrive as text from our drivers; a pool with pg's default parsers gives objects. */
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
 /** Every run id a batch writes to, for the ownership check. */

@@ -24,13 +24,10 @@ export class StoreMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     const dialect = this.#dialect;
     return Object.fromEntries(
-      Object.entries(STORE_MIGRATIONS).map(([name, migration]): [string, Migration] => [
-        name,
-        {
-          up: (db) => migration.up(db, dialect),
-          ...(migration.down ? { down: (db) => migration.down!(db, dialect) } : {}),
-        },
-      ]),
+      Object.entries(STORE_MIGRATIONS).map(([name, migration]): [string, Migration] => {
+        const down = migration.down?.bind(migration);
+        return [name, { up: (db) => migration.up(db, dialect), ...(down ? { down: (db) => down(db, dialect) } : {}) }];
+      }),
     );
   }
 }

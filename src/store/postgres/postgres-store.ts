@@ -56,6 +56,10 @@ const storeTypes: pg.CustomTypesConfig = {
  */
 export function createPostgresStore(options: PostgresStoreOptions): Store {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types: storeTypes });
+  // An idle client that loses its server (a restart, a dropped database) is removed from the
+  // pool; without a listener the pool's 'error' event would end the process. The next query
+  // opens a new connection and reports any lasting failure to its caller.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return new KyselyStore({ db, dialect: 'postgres', ...(options.now ? { now: options.now } : {}) });
 }
