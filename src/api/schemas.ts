@@ -10,7 +10,19 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../core/errors.ts';
 import { RUN_STATUSES, TASK_STATUSES } from '../core/statuses.ts';
-import { LOG_STREAMS, STORE_DIALECTS } from '../store/store.ts';
+import {
+  LOG_STREAMS,
+  STORE_DIALECTS,
+  type PipelineRecord,
+  type RunRecord,
+  type TaskAttemptRecord,
+  type TaskDurationStat as StoreTaskDurationStat,
+  type TaskLogRecord,
+  type TaskRunRecord,
+} from '../store/store.ts';
+
+/** Where the versioned resources live. */
+export const API_PREFIX = '/api/v1';
 
 /**
  * Named schemas, emitted once under `components.schemas` of the OpenAPI document and referenced
@@ -232,14 +244,23 @@ export type RunResponse = z.infer<typeof RunResponse>;
 
 const statusList = z
   .string()
-  .describe(`Comma-separated statuses: ${RUN_STATUSES.join(', ')}`)
   .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(RunStatus));
+  .pipe(z.array(RunStatus))
+  .describe(`Comma-separated statuses: ${RUN_STATUSES.join(', ')}`);
+
+/** A whole number in a query string; coercion would turn `abc` into NaN and a puzzling message. */
+function queryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
 
 export const ListRunsQuery = z.object({
   pipeline: z.string().min(1).optional().describe('Only runs of this pipeline'),
   status: statusList.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInt(1, 500).default(50).describe('Page size (1-500, default 50)'),
   before: z.string().min(1).optional().describe('Cursor: the `nextCursor` of the previous page'),
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuery>;
@@ -259,9 +280,9 @@ export type RunDetail = z.infer<typeof RunDetail>;
 
 export const LogsQuery = z.object({
   task: z.string().min(1).optional(),
-  attempt: z.coerce.number().int().min(1).optional(),
-  after: z.coerce.number().int().min(0).optional().describe('Only lines with an id above this (the previous `nextAfter`), to follow'),
-  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  attempt: queryInt(1, 1000).optional(),
+  after: queryInt(0, Number.MAX_SAFE_INTEGER).optional().describe('Only lines with an id above this (the previous `nextAfter`), to follow'),
+  limit: queryInt(1, 10_000).default(1000).describe('Most lines to return (1-10000, default 1000)'),
 });
 export type LogsQuery = z.infer<typeof LogsQuery>;
 
@@ -287,3 +308,21 @@ export const MetricsSummary = z.object({
   tasks: z.array(TaskDurationStat),
 });
 export type MetricsSummary = z.infer<typeof MetricsSummary>;
+
+/** The error responses a route documents, all of them `ErrorBody`. */
+export function errorResponses<const S extends number>(...statuses: S[]): Record<S, typeof ErrorBody> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorBody])) as Record<S, typeof ErrorBody>;
+}
+
+// The API's records must stay interchangeable with the store's, so a CLI command works the same
+// against a local platform and a server: this fails to compile when either side drifts.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const recordsMatchStore: [
+  Same<Pipeline, PipelineRecord>,
+  Same<Run, RunRecord>,
+  Same<TaskRun, TaskRunRecord>,
+  Same<TaskAttempt, TaskAttemptRecord>,
+  Same<TaskLog, TaskLogRecord>,
+  Same<TaskDurationStat, StoreTaskDurationStat>,
+] = [true, true, true, true, true, true];
+void recordsMatchStore;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { PlatformError } from '../core/errors.ts';
 
-/** A column of a discovered or written relation. */
+/** A column of a discovered or written relation; `type` is a DuckDB type name (BIGINT, VARCHAR, ...). */
 export interface ColumnInfo {
   name: string;
   type: string;
@@ -26,10 +26,35 @@ export type RecordBatch = Array<Record<string, unknown>>;
 export const WRITE_MODES = ['append', 'overwrite', 'upsert'] as const;
 export type WriteMode = (typeof WRITE_MODES)[number];
 
+/** Where a connector logs (task logs when it runs inside a task). */
+export interface ConnectorLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * State a connector keeps between runs of the same task, such as an incremental cursor.
+ * `set` is committed only when the task's outputs are published, so a failed run never moves
+ * the cursor past rows it did not deliver.
+ */
+export interface ConnectorState {
+  get<T = unknown>(): Promise<T | undefined>;
+  set(value: unknown): Promise<void>;
+}
+
 /** The one readonly argument of every connector method. */
 export interface ConnectorContext<Config> {
+  /** The config, validated by `configSchema`, with `${env:NAME}` secret references resolved. */
   readonly config: Config;
   readonly signal: AbortSignal;
+  readonly log: ConnectorLogger;
+  /** Folder that relative paths in the config are resolved against (the spec's folder). */
+  readonly baseDir: string;
+  /** A scratch folder for this call, removed afterwards. */
+  readonly tempDir: string;
+  readonly state: ConnectorState;
+  /** Run params, for parameterised queries and paths. */
+  readonly params: Readonly<Record<string, unknown>>;
 }
 
 export interface WriteContext<Config> extends ConnectorContext<Config> {
@@ -37,6 +62,40 @@ export interface WriteContext<Config> extends ConnectorContext<Config> {
   readonly mode: WriteMode;
   /** Key columns for `upsert`. */
   readonly keys?: readonly string[];
+  /** Columns of the rows, in order (from the dataset being written). */
+  readonly columns: readonly ColumnInfo[];
+}
+
+/** A DuckDB session, for connectors whose data DuckDB reads or writes natively. */
+export interface DuckAccess {
+  run(sql: string): Promise<void>;
+  all(sql: string): Promise<RecordBatch>;
+}
+
+/** What `scan` returns: SQL that DuckDB runs to read the source, and where its rejects are. */
+export interface ScanResult {
+  /** A SELECT reading the source's rows. */
+  sql: string;
+  /**
+   * A SELECT giving the rows that could not be parsed, with columns
+   * `raw VARCHAR, reason VARCHAR, source VARCHAR` (file and line, or offset). Run after `sql`.
+   */
+  rejectsSql?: string;
+  /** Called once the task no longer needs the scanned files. */
+  cleanup?(): Promise<void>;
+}
+
+export interface ScanContext<Config> extends ConnectorContext<Config> {
+  readonly duck: DuckAccess;
+}
+
+export interface CopyContext<Config> extends ConnectorContext<Config> {
+  readonly duck: DuckAccess;
+  /** A SELECT over the rows to write. */
+  readonly sql: string;
+  readonly mode: WriteMode;
+  readonly keys?: readonly string[];
+  readonly columns: readonly ColumnInfo[];
 }
 
 export interface Connector<Config = Record<string, unknown>> {
@@ -49,8 +108,14 @@ export interface Connector<Config = Record<string, unknown>> {
   /** Checks that the connector can reach its system with this config. */
   test(ctx: ConnectorContext<Config>): Promise<{ ok: true; message?: string }>;
   discover?(ctx: ConnectorContext<Config>): Promise<DiscoveredRelation[]>;
+  /** Reads rows as batches of bounded size. */
   read?(ctx: ConnectorContext<Config>): AsyncIterable<RecordBatch>;
+  /** Fast path for sources DuckDB reads natively (files): preferred over `read` when present. */
+  scan?(ctx: ScanContext<Config>): Promise<ScanResult>;
+  /** Writes batches with append, overwrite or upsert by keys. */
   write?(ctx: WriteContext<Config>): Promise<{ rowsWritten: number }>;
+  /** Fast path for sinks DuckDB writes natively (files): preferred over `write` when present. */
+  copy?(ctx: CopyContext<Config>): Promise<{ rowsWritten: number }>;
 }
 
 /** What the API and CLI show of a connector type. */
@@ -88,7 +153,7 @@ export class ConnectorRegistry {
         return {
           type: c.type,
           description: c.description,
-          capabilities: { read: Boolean(c.read), write: Boolean(c.write), discover: Boolean(c.discover) },
+          capabilities: { read: Boolean(c.read ?? c.scan), write: Boolean(c.write ?? c.copy), discover: Boolean(c.discover) },
           secretFields: [...(c.secretFields ?? [])],
           configSchema,
         };
