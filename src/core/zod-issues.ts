@@ -29,7 +29,7 @@ function messageOfIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type': {
       const expected = ARTICLE[issue.expected] ?? `a ${issue.expected}`;
-      if (issue.input === undefined) return `required: expected ${expected}`;
+      if (issue.input === undefined) return `missing required field (${expected})`;
       return `expected ${expected}, got ${describeValue(issue.input)}`;
     }
     case 'unrecognized_keys':

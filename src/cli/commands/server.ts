@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
-import { createPlatform } from '../../platform.ts';
-import { startServer, type RunningServer } from '../../api/start-server.ts';
+import type { RunningServer } from '../../api/start-server.ts';
 
 interface ServerOptions {
   host?: string;
@@ -35,6 +34,8 @@ export function serverCommand(): Command {
       const options = command.optsWithGlobals<ServerOptions>();
       const port = parsePort(options.port ?? '8000');
       const examplesDir = options.examples ?? (existsSync(PACKAGE_EXAMPLES) ? PACKAGE_EXAMPLES : undefined);
+      // Imported here so that other commands do not pay for loading the server.
+      const [{ createPlatform }, { startServer }] = await Promise.all([import('../../platform.ts'), import('../../api/start-server.ts')]);
       const platform = await createPlatform({
         ...(options.home ? { home: options.home } : {}),
         host: options.host ?? '127.0.0.1',

@@ -25,7 +25,7 @@ function coerce(name: string, spec: ParamSpec, value: unknown, issues: Issue[]):
     case 'number':
     case 'integer': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) return bad(`expected a ${spec.type}, got ${JSON.stringify(value)}`);
+      if (typeof n !== 'number' || !Number.isFinite(n)) return bad(`expected ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
       if (spec.type === 'integer' && !Number.isInteger(n)) return bad(`expected an integer, got ${JSON.stringify(value)}`);
       out = n;
       break;

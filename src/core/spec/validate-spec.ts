@@ -26,7 +26,7 @@ export interface ValidatedPipeline {
  * const { spec, dag } = validatePipelineSpec(parseYamlMapping(text), kinds, 'hello.yaml');
  */
 export function validatePipelineSpec(raw: unknown, kinds: TaskKindLookup, source = 'pipeline'): ValidatedPipeline {
-  const parsed = pipelineSpecSchema.safeParse(raw);
+  const parsed = pipelineSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ValidationError(`${source}: invalid pipeline spec`, zodIssues(parsed.error), 'SPEC_INVALID');
   const spec = parsed.data;
 
@@ -37,7 +37,7 @@ export function validatePipelineSpec(raw: unknown, kinds: TaskKindLookup, source
       issues.push({ path: `tasks[${i}].kind`, message: `unknown task kind '${task.kind}' (known: ${kinds.kindNames().join(', ')})` });
       return;
     }
-    const config = schema.safeParse(task.config);
+    const config = schema.safeParse(task.config, { reportInput: true });
     if (!config.success) issues.push(...zodIssues(config.error, `tasks[${i}].config`));
     else task.config = config.data as Record<string, unknown>;
     if (task.kind === 'script' && !task.run && !('module' in task.config)) {

@@ -1,0 +1,147 @@
+/**
+ * Local mode: the CLI opens the platform in its own process, on the home folder's store, and
+ * runs pipelines right here. A run started by this process lives only as long as the process,
+ * which is why local `pipeline run` always waits for the end.
+ */
+import type { TaskLogEvent, TaskStatusEvent } from '../../core/event-bus.ts';
+import type { ParamValues } from '../../core/spec/params.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { createPlatform, type Platform } from '../../platform.ts';
+import type { PipelineRecord, RunRecord } from '../../store/store.ts';
+import type { CliBackend, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver, TaskUpdate } from '../backend.ts';
+import { pollRun } from './poll-run.ts';
+
+export interface LocalBackendOptions {
+  /** The platform's home folder; DATADOG_HOME or ./.datadog when absent. */
+  home?: string;
+  /** Log the platform's info lines to stderr; otherwise only errors, which keeps the progress display readable. */
+  verbose?: boolean;
+}
+
+type BufferedEvent = { kind: 'task'; event: TaskStatusEvent } | { kind: 'log'; event: TaskLogEvent };
+
+/** Events kept per run before someone follows it; a bound, so an unfollowed run cannot grow memory. */
+const MAX_BUFFERED = 10_000;
+
+/** The CLI backend over a platform opened in this process; create it with `LocalBackend.open`. */
+export class LocalBackend implements CliBackend {
+  readonly mode = 'local' as const;
+  /** Events of runs driven here, kept until `followRun` attaches (a run emits before `triggerRun` returns). */
+  private readonly buffers = new Map<string, BufferedEvent[]>();
+  private readonly followers = new Map<string, RunObserver>();
+  private readonly unsubscribe: Array<() => void>;
+
+  private constructor(readonly platform: Platform) {
+    this.unsubscribe = [
+      platform.bus.on('task.status', (event) => this.route(event.runId, { kind: 'task', event })),
+      platform.bus.on('task.log', (event) => this.route(event.runId, { kind: 'log', event })),
+    ];
+  }
+
+  /** Opens the platform (store migrated, engine ready) for the CLI. */
+  static async open(options: LocalBackendOptions = {}): Promise<LocalBackend> {
+    // Warnings duplicate what the progress display shows (a task failed) and would garble it.
+    const level = options.verbose ? (process.env.LOG_LEVEL ?? 'info') : 'error';
+    const logger = createLogger({ level, fd: 2 });
+    const platform = await createPlatform({ ...(options.home ? { home: options.home } : {}), logger, logLevel: level });
+    return new LocalBackend(platform);
+  }
+
+  async registerFile(file: string): Promise<RegisterResult> {
+    const { pipeline, version, newVersion } = await this.platform.registerFile(file);
+    return { pipeline, version, newVersion };
+  }
+
+  listPipelines(): Promise<PipelineRecord[]> {
+    return this.platform.store.listPipelines();
+  }
+
+  triggerRun(pipelineId: string, params: ParamValues): Promise<RunRecord> {
+    return this.platform.triggerRun(pipelineId, { params, trigger: 'cli' });
+  }
+
+  getRun(runId: string): Promise<RunDetail> {
+    return this.platform.getRunDetail(runId);
+  }
+
+  async getLogs(runId: string, query: LogQuery = {}): Promise<LogPage> {
+    await this.platform.getRunDetail(runId); // NOT_FOUND for an unknown run rather than an empty page
+    const logs = await this.platform.store.getLogs({
+      runId,
+      ...(query.task !== undefined ? { taskId: query.task } : {}),
+      ...(query.after !== undefined ? { afterId: query.after } : {}),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    });
+    return { logs, nextAfter: logs.length > 0 ? logs[logs.length - 1]?.id : query.after };
+  }
+
+  cancelRun(runId: string): Promise<RunRecord> {
+    return this.platform.cancelRun(runId);
+  }
+
+  rerun(runId: string): Promise<RunRecord> {
+    return this.platform.rerunFromFailure(runId);
+  }
+
+  async followRun(runId: string, observer: RunObserver = {}): Promise<RunDetail> {
+    const drivenHere = this.buffers.has(runId) || this.platform.engine.activeRunIds().includes(runId);
+    if (!drivenHere) {
+      // Another process drives it: all we share is the store.
+      return pollRun({ runId, getRun: (id) => this.getRun(id), getLogs: (id, q) => this.getLogs(id, q), observer });
+    }
+    const detail = await this.getRun(runId);
+    // From here to attaching the follower nothing awaits, so no event falls between buffer and follower.
+    const buffered = this.buffers.get(runId) ?? [];
+    this.buffers.delete(runId);
+    observer.onStart?.(rewind(detail, buffered));
+    for (const item of buffered) this.deliver(observer, item);
+    this.followers.set(runId, observer);
+    try {
+      await this.platform.waitForRun(runId);
+    } finally {
+      this.followers.delete(runId);
+    }
+    return this.getRun(runId);
+  }
+
+  async close(): Promise<void> {
+    for (const off of this.unsubscribe) off();
+    await this.platform.close();
+  }
+
+  private route(runId: string, item: BufferedEvent): void {
+    const follower = this.followers.get(runId);
+    if (follower) return this.deliver(follower, item);
+    let buffer = this.buffers.get(runId);
+    if (!buffer) this.buffers.set(runId, (buffer = []));
+    if (buffer.length < MAX_BUFFERED) buffer.push(item);
+  }
+
+  private deliver(observer: RunObserver, item: BufferedEvent): void {
+    if (item.kind === 'log') {
+      const { taskId, attempt, ts, stream, message } = item.event;
+      observer.onLog?.({ taskId, attempt, ts, stream, message });
+      return;
+    }
+    const { taskId, status, attempt, ts, error, durationMs, nextAttemptAt } = item.event;
+    const update: TaskUpdate = { taskId, status, attempt, ts, error: error ?? null, nextAttemptAt: nextAttemptAt ?? null };
+    if (durationMs !== undefined) update.durationMs = durationMs;
+    observer.onTask?.(update);
+  }
+}
+
+/**
+ * The store may already hold some of the changes that the buffered events carry; put each such
+ * task back to its state before its first buffered event, so replaying them tells each change once.
+ */
+function rewind(detail: RunDetail, buffered: BufferedEvent[]): RunDetail {
+  const before = new Map<string, TaskStatusEvent>();
+  for (const item of buffered) if (item.kind === 'task' && !before.has(item.event.taskId)) before.set(item.event.taskId, item.event);
+  const tasks = detail.tasks.map((task) => {
+    const first = before.get(task.taskId);
+    if (!first) return task;
+    const attempts = first.status === 'running' ? first.attempt - 1 : first.attempt;
+    return { ...task, status: first.previous ?? 'pending', attempts: Math.max(0, attempts), error: null, finishedAt: null };
+  });
+  return { ...detail, tasks };
+}

@@ -1,0 +1,69 @@
+/**
+ * Remote mode: every command goes to a DataDog server through the REST API. Runs execute on
+ * the server, so a run outlives the CLI; following one is polling its status and logs.
+ */
+import { ApiClient } from '../../api/client.ts';
+import { loadSpecFile } from '../../core/spec/load-spec-file.ts';
+import type { ParamValues } from '../../core/spec/params.ts';
+import type { PipelineRecord, RunRecord } from '../../store/store.ts';
+import type { CliBackend, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver } from '../backend.ts';
+import { pollRun } from './poll-run.ts';
+
+/** How often a followed run is polled. */
+const POLL_MS = 300;
+
+/** The CLI backend over the REST API of the server at `serverUrl`. */
+export class RemoteBackend implements CliBackend {
+  readonly mode = 'remote' as const;
+  readonly client: ApiClient;
+
+  constructor(serverUrl: string) {
+    this.client = new ApiClient(serverUrl);
+  }
+
+  async registerFile(file: string): Promise<RegisterResult> {
+    const loaded = await loadSpecFile(file);
+    // YAML goes as written, so the server reports errors against the user's text. A module's
+    // spec goes as JSON (functions cannot travel); its path lets a server on this machine
+    // re-import the code of script tasks.
+    const source = loaded.format === 'yaml' && loaded.text !== undefined ? { yaml: loaded.text } : { spec: toJsonObject(loaded.raw) };
+    return this.client.createPipeline(source, loaded.sourcePath);
+  }
+
+  listPipelines(): Promise<PipelineRecord[]> {
+    return this.client.listPipelines();
+  }
+
+  async triggerRun(pipelineId: string, params: ParamValues): Promise<RunRecord> {
+    return (await this.client.executePipeline(pipelineId, params)).run;
+  }
+
+  getRun(runId: string): Promise<RunDetail> {
+    return this.client.getRunStatus(runId);
+  }
+
+  async getLogs(runId: string, query: LogQuery = {}): Promise<LogPage> {
+    const page = await this.client.getLogs(runId, query);
+    return { logs: page.logs, nextAfter: page.nextAfter };
+  }
+
+  async cancelRun(runId: string): Promise<RunRecord> {
+    return (await this.client.cancelRun(runId)).run;
+  }
+
+  async rerun(runId: string): Promise<RunRecord> {
+    return (await this.client.rerun(runId)).run;
+  }
+
+  followRun(runId: string, observer?: RunObserver): Promise<RunDetail> {
+    return pollRun({ runId, getRun: (id) => this.getRun(id), getLogs: (id, q) => this.getLogs(id, q), intervalMs: POLL_MS, ...(observer ? { observer } : {}) });
+  }
+
+  async close(): Promise<void> {
+    // fetch keeps no connection that would hold the process open.
+  }
+}
+
+function toJsonObject(raw: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(raw, (_key, value: unknown) => (typeof value === 'function' ? undefined : value))) as Record<string, unknown>;
+}
