@@ -110,6 +110,42 @@ export interface EventsTable {
   payload: JsonColumn;
 }
 
+/** A dataset and its latest published version; created by the first publish. */
+export interface DatasetsTable {
+  name: string;
+  /** Plain text, not a foreign key: the pipeline may be archived or written outside the platform. */
+  pipeline_id: string;
+  latest_version_id: string | null;
+  rows: number;
+  updated_at: TimestampColumn;
+}
+
+/** One version of a dataset (the files of one task run's output), staged, published or rejected. */
+export interface DatasetVersionsTable {
+  id: string;
+  dataset: string;
+  pipeline_id: string;
+  /** No foreign key to runs: tools outside a run may write datasets. */
+  run_id: string;
+  task_id: string;
+  status: string;
+  files: JsonColumn;
+  rows: number;
+  bytes: number;
+  schema: JsonColumn;
+  inputs: JsonColumn;
+  stats: JsonColumn;
+  created_at: TimestampColumn;
+  published_at: TimestampColumn | null;
+}
+
+/** Connector state kept between runs (incremental cursors), by key. */
+export interface ConnectorStateTable {
+  key: string;
+  value: JsonColumn;
+  updated_at: TimestampColumn;
+}
+
 /** The metadata store schema, for `Kysely<Database>`. */
 export interface Database {
   pipelines: PipelinesTable;
@@ -119,4 +155,7 @@ export interface Database {
   task_attempts: TaskAttemptsTable;
   task_logs: TaskLogsTable;
   events: EventsTable;
+  datasets: DatasetsTable;
+  dataset_versions: DatasetVersionsTable;
+  connector_state: ConnectorStateTable;
 }

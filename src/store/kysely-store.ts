@@ -5,18 +5,26 @@
  *
  * `applyBatch` is the engine's hot path: one transaction of multi-row upserts, chunked to stay
  * under the bound-parameter limit of the dialect.
+ *
+ * Rows map to records in store-rows.ts; datasets and connector state are dataset-repository.ts.
  */
-import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
-import { RUN_STATUSES, type RunStatus, type TaskStatus } from '../core/statuses.ts';
+import { RUN_STATUSES, type RunStatus } from '../core/statuses.ts';
 import type { PipelineSpec } from '../core/spec/pipeline-spec.ts';
-import type { Database, EventsTable, PipelinesTable, PipelineVersionsTable, RunsTable, TaskAttemptsTable, TaskLogsTable, TaskRunsTable } from './database.ts';
+import type { Database } from './database.ts';
+import { DatasetRepository } from './dataset-repository.ts';
 import { createStoreMigrator } from './migrations/index.ts';
+import {
+  attemptRow, EVENT_COLUMNS, eventRow, logRow, runRow, storeBoolean, taskRunRow, toAttempt, toEvent, toLog, toPipeline, toPipelineVersion, toRun, toTaskRun,
+} from './store-rows.ts';
 import type {
+  DatasetRecord,
+  DatasetVersionFilter,
+  DatasetVersionRecord,
   EventFilter,
   EventRecord,
   LogFilter,
-  LogStream,
   MigrationReport,
   NewRun,
   PipelineRecord,
@@ -80,12 +88,14 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #maxParameters: number;
   readonly #now: () => Date;
+  readonly #datasets: DatasetRepository;
 
   constructor(options: KyselyStoreOptions) {
     this.dialect = options.dialect;
     this.#db = options.db;
     this.#maxParameters = options.maxParameters ?? MAX_PARAMETERS[options.dialect];
     this.#now = options.now ?? (() => new Date());
+    this.#datasets = new DatasetRepository({ db: options.db, now: this.#now });
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -195,7 +205,7 @@ export class KyselyStore implements Store {
     const { run } = newRun;
     try {
       await this.#db.transaction().execute(async (trx) => {
-        await trx.insertInto('runs').values(this.#runRow(run)).execute();
+        await trx.insertInto('runs').values(runRow(run, this.dialect)).execute();
         await this.#insertChunks(trx, 'task_runs', newRun.taskRuns.map(taskRunRow));
       });
     } catch (error) {
@@ -256,7 +266,7 @@ export class KyselyStore implements Store {
 
     return this.#db.transaction().execute(async (trx) => {
       if (batch.owner !== undefined) await this.#checkOwner(trx, batch.owner, touchedRunIds(batch));
-      await this.#upsertChunks(trx, 'runs', runs.map((r) => this.#runRow(r)), ['id'], RUN_UPDATE, RUN_RELEASE);
+      await this.#upsertChunks(trx, 'runs', runs.map((r) => runRow(r, this.dialect)), ['id'], RUN_UPDATE, RUN_RELEASE);
       await this.#upsertChunks(trx, 'task_runs', taskRuns.map(taskRunRow), ['run_id', 'task_id'], TASK_RUN_UPDATE);
       await this.#upsertChunks(trx, 'task_attempts', attempts.map(attemptRow), ['run_id', 'task_id', 'attempt'], ATTEMPT_UPDATE);
       if (this.dialect === 'postgres' && logs.length + events.length > 0) {
@@ -319,6 +329,35 @@ export class KyselyStore implements Store {
     query = query.orderBy('seq');
     if (filter.limit !== undefined) query = query.limit(filter.limit);
     return (await query.execute()).map(toEvent);
+  }
+
+  // Datasets and connector state live in dataset-repository.ts.
+  saveDatasetVersion(version: DatasetVersionRecord): Promise<void> {
+    return this.#datasets.saveVersion(version);
+  }
+
+  getDatasetVersion(id: string): Promise<DatasetVersionRecord | undefined> {
+    return this.#datasets.getVersion(id);
+  }
+
+  listDatasetVersions(filter?: DatasetVersionFilter): Promise<DatasetVersionRecord[]> {
+    return this.#datasets.listVersions(filter);
+  }
+
+  getDataset(name: string): Promise<DatasetRecord | undefined> {
+    return this.#datasets.getDataset(name);
+  }
+
+  listDatasets(): Promise<DatasetRecord[]> {
+    return this.#datasets.listDatasets();
+  }
+
+  getConnectorState(key: string): Promise<unknown> {
+    return this.#datasets.getConnectorState(key);
+  }
+
+  setConnectorState(key: string, value: unknown): Promise<void> {
+    return this.#datasets.setConnectorState(key, value);
   }
 
   async countRunsByStatus(pipelineId?: string): Promise<Record<RunStatus, number>> {
@@ -415,166 +454,12 @@ export class KyselyStore implements Store {
   }
 
   #bool(value: boolean): boolean | number {
-    return this.dialect === 'sqlite' ? (value ? 1 : 0) : value;
-  }
-
-  #runRow(run: RunRecord): Insertable<RunsTable> {
-    return {
-      id: run.id,
-      pipeline_id: run.pipelineId,
-      pipeline_version: run.pipelineVersion,
-      status: run.status,
-      params: JSON.stringify(run.params ?? {}),
-      trigger: run.trigger,
-      parent_run_id: run.parentRunId,
-      created_at: run.createdAt,
-      started_at: run.startedAt,
-      finished_at: run.finishedAt,
-      error: run.error,
-      cancel_requested: this.#bool(run.cancelRequested),
-      owner: run.owner,
-      lease_expires_at: run.leaseExpiresAt,
-    };
+    return storeBoolean(this.dialect, value);
   }
 }
 
 /** An arbitrary constant naming the lock that orders appends to task_logs and events. */
 const APPEND_LOCK_KEY = 0x64645f6c6f67;
-const EVENT_COLUMNS = 6;
-
-function taskRunRow(t: TaskRunRecord): Insertable<TaskRunsTable> {
-  return {
-    run_id: t.runId,
-    task_id: t.taskId,
-    status: t.status,
-    attempts: t.attempts,
-    queued_at: t.queuedAt,
-    started_at: t.startedAt,
-    finished_at: t.finishedAt,
-    next_attempt_at: t.nextAttemptAt,
-    error: t.error,
-    error_code: t.errorCode,
-    output: t.output === undefined || t.output === null ? null : JSON.stringify(t.output),
-    reused_from_run_id: t.reusedFromRunId,
-  };
-}
-
-function attemptRow(a: TaskAttemptRecord): Insertable<TaskAttemptsTable> {
-  return {
-    run_id: a.runId,
-    task_id: a.taskId,
-    attempt: a.attempt,
-    status: a.status,
-    started_at: a.startedAt,
-    finished_at: a.finishedAt,
-    error: a.error,
-    error_code: a.errorCode,
-    error_detail: a.errorDetail,
-    worker: a.worker,
-  };
-}
-
-function logRow(l: Omit<TaskLogRecord, 'id'>): Insertable<TaskLogsTable> {
-  return { run_id: l.runId, task_id: l.taskId, attempt: l.attempt, ts: l.ts, stream: l.stream, level: l.level, message: l.message };
-}
-
-function eventRow(e: Omit<EventRecord, 'seq'>): Insertable<EventsTable> {
-  return { type: e.type, run_id: e.runId, pipeline_id: e.pipelineId, task_id: e.taskId, ts: e.ts, payload: JSON.stringify(e.payload ?? {}) };
-}
-
-function toPipeline(row: Selectable<PipelinesTable>): PipelineRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    tags: parseJson(row.tags) as string[],
-    currentVersion: row.current_version,
-    sourcePath: row.source_path,
-    archived: Boolean(row.archived),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toPipelineVersion(row: Selectable<PipelineVersionsTable>): PipelineVersionRecord {
-  return { pipelineId: row.pipeline_id, version: row.version, spec: parseJson(row.spec) as PipelineSpec, createdAt: row.created_at };
-}
-
-function toRun(row: Selectable<RunsTable>): RunRecord {
-  return {
-    id: row.id,
-    pipelineId: row.pipeline_id,
-    pipelineVersion: row.pipeline_version,
-    status: row.status as RunStatus,
-    params: parseJson(row.params) as Record<string, unknown>,
-    trigger: row.trigger,
-    parentRunId: row.parent_run_id,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    error: row.error,
-    cancelRequested: Boolean(row.cancel_requested),
-    owner: row.owner,
-    leaseExpiresAt: row.lease_expires_at,
-  };
-}
-
-function toTaskRun(row: Selectable<TaskRunsTable>): TaskRunRecord {
-  return {
-    runId: row.run_id,
-    taskId: row.task_id,
-    status: row.status as TaskStatus,
-    attempts: row.attempts,
-    queuedAt: row.queued_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    nextAttemptAt: row.next_attempt_at,
-    error: row.error,
-    errorCode: row.error_code,
-    output: row.output === null ? null : parseJson(row.output),
-    reusedFromRunId: row.reused_from_run_id,
-  };
-}
-
-function toAttempt(row: Selectable<TaskAttemptsTable>): TaskAttemptRecord {
-  return {
-    runId: row.run_id,
-    taskId: row.task_id,
-    attempt: row.attempt,
-    status: row.status as TaskStatus,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    error: row.error,
-    errorCode: row.error_code,
-    errorDetail: row.error_detail,
-    worker: row.worker,
-  };
-}
-
-function toLog(row: Selectable<TaskLogsTable>): TaskLogRecord {
-  return {
-    id: Number(row.id),
-    runId: row.run_id,
-    taskId: row.task_id,
-    attempt: row.attempt,
-    ts: row.ts,
-    stream: row.stream as LogStream,
-    level: row.level as TaskLogRecord['level'],
-    message: row.message,
-  };
-}
-
-function toEvent(row: Selectable<EventsTable>): EventRecord {
-  return {
-    seq: Number(row.seq),
-    type: row.type,
-    runId: row.run_id,
-    pipelineId: row.pipeline_id,
-    taskId: row.task_id,
-    ts: row.ts,
-    payload: parseJson(row.payload) as Record<string, unknown>,
-  };
-}
 
 /** Which constraint a driver error reports, on either dialect. */
 function constraintViolation(error: unknown): 'unique' | 'foreign-key' | undefined {
@@ -582,11 +467,6 @@ function constraintViolation(error: unknown): 'unique' | 'foreign-key' | undefin
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique';
   if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign-key';
   return undefined;
-}
-
-/** JSON columns arrive as text from our drivers; a pool with pg's default parsers gives objects. */
-function parseJson(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
 /** Every run id a batch writes to, for the ownership check. */

@@ -183,6 +183,61 @@ export interface MigrationReport {
   error?: string;
 }
 
+export const DATASET_VERSION_STATUSES = ['staged', 'published', 'rejected'] as const;
+/** staged: written, not visible downstream; published: the dataset's current data; rejected: failed its checks. */
+export type DatasetVersionStatus = (typeof DATASET_VERSION_STATUSES)[number];
+
+/** One column of a dataset's schema (a DuckDB type name). */
+export interface DatasetColumn {
+  name: string;
+  type: string;
+  nullable?: boolean;
+}
+
+/** A dataset version read by the task that wrote another: the edges of lineage. */
+export interface DatasetInputRef {
+  dataset: string;
+  versionId: string;
+}
+
+/** One version of a dataset: the files of one task run's output. */
+export interface DatasetVersionRecord {
+  id: string;
+  dataset: string;
+  pipelineId: string;
+  runId: string;
+  taskId: string;
+  status: DatasetVersionStatus;
+  /** Storage keys of the Parquet files, relative to the storage root. */
+  files: string[];
+  rows: number;
+  bytes: number;
+  schema: DatasetColumn[];
+  inputs: DatasetInputRef[];
+  /** Counts and notes of the task that wrote it (rejects, source locations, ...). */
+  stats: Record<string, unknown>;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+/** A dataset: a name with its latest published version. */
+export interface DatasetRecord {
+  name: string;
+  /** The pipeline that last published it. */
+  pipelineId: string;
+  latestVersionId: string | null;
+  rows: number;
+  updatedAt: string;
+}
+
+export interface DatasetVersionFilter {
+  dataset?: string;
+  runId?: string;
+  pipelineId?: string;
+  status?: DatasetVersionStatus[];
+  limit?: number;
+}
+
 export const STORE_DIALECTS = ['sqlite', 'postgres'] as const;
 export type StoreDialect = (typeof STORE_DIALECTS)[number];
 
@@ -227,6 +282,23 @@ export interface Store {
 
   getLogs(filter: LogFilter): Promise<TaskLogRecord[]>;
   listEvents(filter?: EventFilter): Promise<EventRecord[]>;
+
+  /**
+   * Writes a dataset version (upsert by id). A retried task writes the same id again, so retries
+   * never add versions. Publishing is `status: 'published'` with `publishedAt`; it also makes the
+   * version the dataset's latest (creating the dataset row), in the same transaction.
+   */
+  saveDatasetVersion(version: DatasetVersionRecord): Promise<void>;
+  getDatasetVersion(id: string): Promise<DatasetVersionRecord | undefined>;
+  /** Newest first (by createdAt, then id). */
+  listDatasetVersions(filter?: DatasetVersionFilter): Promise<DatasetVersionRecord[]>;
+  getDataset(name: string): Promise<DatasetRecord | undefined>;
+  /** By name. */
+  listDatasets(): Promise<DatasetRecord[]>;
+
+  /** Connector state between runs (incremental cursors), by key. */
+  getConnectorState(key: string): Promise<unknown>;
+  setConnectorState(key: string, value: unknown): Promise<void>;
 
   /** Run counts by status, optionally for one pipeline. */
   countRunsByStatus(pipelineId?: string): Promise<Record<RunStatus, number>>;

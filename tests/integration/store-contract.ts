@@ -11,7 +11,7 @@ import { NotFoundError, PlatformError } from '../../src/core/errors.ts';
 import { pipelineSpecSchema, type PipelineSpec, type PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
 import { specVersion } from '../../src/core/spec/spec-version.ts';
 import { RUN_STATUSES, type RunStatus, type TaskStatus } from '../../src/core/statuses.ts';
-import type { EventRecord, RunRecord, Store, TaskAttemptRecord, TaskLogRecord, TaskRunRecord } from '../../src/store/store.ts';
+import type { DatasetVersionRecord, EventRecord, RunRecord, Store, TaskAttemptRecord, TaskLogRecord, TaskRunRecord } from '../../src/store/store.ts';
 
 export interface StoreContractOptions {
   /**
@@ -93,6 +93,31 @@ function makeLog(runId: string, taskId: string, attempt: number, message: string
 
 function makeEvent(type: string, runId: string | null, pipelineId: string | null, payload: Record<string, unknown> = {}): Omit<EventRecord, 'seq'> {
   return { type, runId, pipelineId, taskId: null, ts: at(2), payload };
+}
+
+function makeVersion(dataset: string, overrides: Partial<DatasetVersionRecord> = {}): DatasetVersionRecord {
+  return {
+    id: uid('dv'),
+    dataset,
+    pipelineId: 'pipe_datasets',
+    runId: uid('run'),
+    taskId: 'load',
+    status: 'staged',
+    files: [`datasets/${dataset}/part-0.parquet`],
+    rows: 10,
+    bytes: 2048,
+    schema: [{ name: 'id', type: 'BIGINT', nullable: false }, { name: 'name', type: 'VARCHAR' }],
+    inputs: [],
+    stats: {},
+    createdAt: at(0),
+    publishedAt: null,
+    ...overrides,
+  };
+}
+
+/** The version as published at `ms`. */
+function published(version: DatasetVersionRecord, ms: number): DatasetVersionRecord {
+  return { ...version, status: 'published', publishedAt: at(ms) };
 }
 
 function expectIncreasing(values: number[]): void {
@@ -577,6 +602,181 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
         expect((await store.listEvents({ pipelineId: run.pipelineId })).map((e) => e.seq)).toEqual([seqs[0], seqs[1], seqs[3]]);
         expect((await store.listEvents({ runId: run.id, afterSeq: seqs[1] })).map((e) => e.seq)).toEqual([seqs[3]]);
         expect((await store.listEvents({ afterSeq: seqs[0]! - 1, limit: 2 })).map((e) => e.seq)).toEqual(seqs.slice(0, 2));
+      });
+    });
+
+    describe('datasets', () => {
+      it('saves a staged version and reads it back field for field, without a dataset yet', async () => {
+        const dataset = uid('ds');
+        const version = makeVersion(dataset, {
+          files: ['a/part-0.parquet', 'a/part-1.parquet'],
+          // Past 2^32: the columns are bigints.
+          rows: 5_000_000_000,
+          bytes: 123_456_789_012,
+          inputs: [{ dataset: 'raw_orders', versionId: 'dv_1' }],
+          stats: { rejected: 2, source: { file: 's3://bucket/x.csv', line: 7 }, notes: ['late rows'] },
+          createdAt: at(5),
+        });
+        await store.saveDatasetVersion(version);
+
+        expect(await store.getDatasetVersion(version.id)).toEqual(version);
+        expect(await store.getDatasetVersion(uid('missing'))).toBeUndefined();
+        expect(await store.getDataset(dataset)).toBeUndefined();
+      });
+
+      it('keeps one version when a retry saves the same id again', async () => {
+        const dataset = uid('ds');
+        const version = makeVersion(dataset);
+        await store.saveDatasetVersion(version);
+        const retried = { ...version, rows: 12, bytes: 4096, files: ['retry/part-0.parquet'], stats: { attempt: 2 } };
+        await store.saveDatasetVersion(retried);
+
+        expect(await store.listDatasetVersions({ dataset })).toEqual([retried]);
+      });
+
+      it("publishes a version: it becomes the dataset's latest with its rows and pipeline", async () => {
+        const dataset = uid('ds');
+        const first = makeVersion(dataset, { pipelineId: 'pipe_a', rows: 10, createdAt: at(0) });
+        await store.saveDatasetVersion(first);
+        await store.saveDatasetVersion(published(first, 100));
+
+        expect(await store.getDatasetVersion(first.id)).toEqual({ ...first, status: 'published', publishedAt: at(100) });
+        expect(await store.getDataset(dataset)).toEqual({ name: dataset, pipelineId: 'pipe_a', latestVersionId: first.id, rows: 10, updatedAt: at(100) });
+
+        const second = makeVersion(dataset, { pipelineId: 'pipe_b', rows: 25, createdAt: at(200) });
+        await store.saveDatasetVersion(published(second, 300));
+        expect(await store.getDataset(dataset)).toEqual({ name: dataset, pipelineId: 'pipe_b', latestVersionId: second.id, rows: 25, updatedAt: at(300) });
+        expect((await store.getDatasetVersion(first.id))!.status).toBe('published');
+      });
+
+      it('stamps a publish that names no time', async () => {
+        const version = makeVersion(uid('ds'));
+        await store.saveDatasetVersion({ ...version, status: 'published', publishedAt: null });
+
+        const stored = await store.getDatasetVersion(version.id);
+        expect(stored!.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect((await store.getDataset(version.dataset))!.updatedAt).toBe(stored!.publishedAt);
+      });
+
+      it('never makes a staged or rejected version latest', async () => {
+        const dataset = uid('ds');
+        const live = makeVersion(dataset, { rows: 10, createdAt: at(0) });
+        await store.saveDatasetVersion(published(live, 10));
+        await store.saveDatasetVersion(makeVersion(dataset, { status: 'staged', rows: 99, createdAt: at(20) }));
+        await store.saveDatasetVersion(makeVersion(dataset, { status: 'rejected', rows: 98, createdAt: at(30) }));
+
+        expect(await store.getDataset(dataset)).toMatchObject({ latestVersionId: live.id, rows: 10 });
+
+        const neverPublished = uid('ds');
+        await store.saveDatasetVersion(makeVersion(neverPublished, { status: 'rejected' }));
+        expect(await store.getDataset(neverPublished)).toBeUndefined();
+      });
+
+      it('makes an older version latest when it is published last', async () => {
+        const dataset = uid('ds');
+        const older = makeVersion(dataset, { rows: 1, createdAt: at(0) });
+        const newer = makeVersion(dataset, { rows: 2, createdAt: at(1000) });
+        await store.saveDatasetVersion(older);
+        await store.saveDatasetVersion(published(newer, 2000));
+        await store.saveDatasetVersion(published(older, 3000));
+
+        expect(await store.getDataset(dataset)).toMatchObject({ latestVersionId: older.id, rows: 1, updatedAt: at(3000) });
+      });
+
+      it('falls back to the version published before when the latest is saved again unpublished', async () => {
+        const dataset = uid('ds');
+        const first = makeVersion(dataset, { pipelineId: 'pipe_a', rows: 1, createdAt: at(0) });
+        const second = makeVersion(dataset, { pipelineId: 'pipe_b', rows: 2, createdAt: at(100) });
+        await store.saveDatasetVersion(published(first, 10));
+        await store.saveDatasetVersion(published(second, 110));
+
+        await store.saveDatasetVersion({ ...second, status: 'rejected', publishedAt: null });
+        expect(await store.getDataset(dataset)).toMatchObject({ latestVersionId: first.id, rows: 1, pipelineId: 'pipe_a' });
+
+        await store.saveDatasetVersion({ ...first, status: 'staged', publishedAt: null });
+        expect(await store.getDataset(dataset)).toMatchObject({ latestVersionId: null, rows: 0 });
+      });
+
+      it('lists versions newest first by dataset, run, pipeline and status, with a limit', async () => {
+        const dataset = uid('ds');
+        const other = uid('ds');
+        const runId = uid('run');
+        const pipelineId = uid('pipe');
+        const v = [
+          makeVersion(dataset, { id: `${dataset}-v0`, runId, pipelineId, status: 'published', publishedAt: at(1), createdAt: at(0) }),
+          makeVersion(dataset, { id: `${dataset}-v1`, runId, pipelineId, status: 'rejected', createdAt: at(1000) }),
+          makeVersion(dataset, { id: `${dataset}-v2`, status: 'staged', createdAt: at(2000) }),
+          // Two versions in one millisecond: the id orders them.
+          makeVersion(dataset, { id: `${dataset}-v3`, pipelineId, status: 'staged', createdAt: at(2000) }),
+          makeVersion(other, { id: `${other}-v0`, runId, pipelineId, status: 'staged', createdAt: at(1500) }),
+        ];
+        for (const version of v) await store.saveDatasetVersion(version);
+        const ids = async (filter: Parameters<Store['listDatasetVersions']>[0]) => (await store.listDatasetVersions(filter)).map((x) => x.id);
+
+        expect(await store.listDatasetVersions({ dataset })).toEqual([v[3], v[2], v[1], v[0]]);
+        expect(await ids({ runId })).toEqual([v[4]!.id, v[1]!.id, v[0]!.id]);
+        expect(await ids({ pipelineId })).toEqual([v[3]!.id, v[4]!.id, v[1]!.id, v[0]!.id]);
+        expect(await ids({ dataset, status: ['staged', 'rejected'] })).toEqual([v[3]!.id, v[2]!.id, v[1]!.id]);
+        expect(await ids({ dataset, status: ['published'] })).toEqual([v[0]!.id]);
+        expect(await ids({ dataset, status: [] })).toHaveLength(4);
+        expect(await ids({ runId, pipelineId, dataset })).toEqual([v[1]!.id, v[0]!.id]);
+        expect(await ids({ dataset, limit: 2 })).toEqual([v[3]!.id, v[2]!.id]);
+        expect(await ids({ dataset: uid('missing') })).toEqual([]);
+
+        const everything = await store.listDatasetVersions();
+        expect(everything.map((x) => x.id)).toEqual(expect.arrayContaining(v.map((x) => x.id)));
+        for (let i = 1; i < everything.length; i++) expect(everything[i - 1]!.createdAt >= everything[i]!.createdAt).toBe(true);
+      });
+
+      it('lists datasets by name', async () => {
+        const prefix = uid('ds');
+        for (const [i, name] of ['c', 'a', 'b'].entries()) {
+          await store.saveDatasetVersion(published(makeVersion(`${prefix}_${name}`, { rows: i }), i));
+        }
+        const mine = (await store.listDatasets()).filter((d) => d.name.startsWith(prefix));
+        expect(mine.map((d) => d.name)).toEqual([`${prefix}_a`, `${prefix}_b`, `${prefix}_c`]);
+        expect(mine.map((d) => d.rows)).toEqual([1, 2, 0]);
+      });
+    });
+
+    describe('connector state', () => {
+      it('gives undefined for a key never set', async () => {
+        expect(await store.getConnectorState(uid('state'))).toBeUndefined();
+      });
+
+      it('round-trips JSON values', async () => {
+        const values: unknown[] = [
+          { cursor: { updatedAt: '2026-03-01T00:00:00.000Z', id: 42 }, tables: ['a', 'b'], done: false },
+          1234.5,
+          0,
+          'plain string',
+          '',
+          true,
+          null,
+          [1, 'two', { three: 3 }],
+        ];
+        for (const value of values) {
+          const key = uid('state');
+          await store.setConnectorState(key, value);
+          expect(await store.getConnectorState(key)).toEqual(value);
+        }
+        // Dates are stored as JSON stores them: ISO strings.
+        const key = uid('state');
+        await store.setConnectorState(key, { since: new Date(T0) });
+        expect(await store.getConnectorState(key)).toEqual({ since: at(0) });
+      });
+
+      it('overwrites on set, and forgets a key set to undefined', async () => {
+        const key = uid('state');
+        await store.setConnectorState(key, { cursor: 1 });
+        await store.setConnectorState(key, { cursor: 2, extra: 'x' });
+        expect(await store.getConnectorState(key)).toEqual({ cursor: 2, extra: 'x' });
+
+        await store.setConnectorState(key, 'now a string');
+        expect(await store.getConnectorState(key)).toBe('now a string');
+
+        await store.setConnectorState(key, undefined);
+        expect(await store.getConnectorState(key)).toBeUndefined();
       });
     });
 

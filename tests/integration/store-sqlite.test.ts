@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, sqlitePath } from '../../src/store/create-store.ts';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { STORE_MIGRATIONS } from '../../src/store/migrations/index.ts';
 import { runStoreContract } from './store-contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dd-store-sqlite-'));
@@ -20,7 +21,7 @@ describe('SQLite store setup', () => {
     const home = join(dir, 'home', 'deeper');
     const store = createStore({ home });
     expect(store.dialect).toBe('sqlite');
-    expect((await store.migrate()).applied).toEqual(['0001-initial']);
+    expect((await store.migrate()).applied).toEqual(Object.keys(STORE_MIGRATIONS));
     await store.close();
 
     const file = new BetterSqlite3(join(home, 'metadata.db'), { readonly: true });

@@ -6,11 +6,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../store.ts';
 import { initialMigration } from './0001-initial.ts';
+import { datasetsMigration } from './0002-datasets.ts';
 import type { StoreMigration } from './store-migration.ts';
 
 /** Every migration by name, in order. */
 export const STORE_MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '0001-initial': initialMigration,
+  '0002-datasets': datasetsMigration,
 };
 
 /** Hands the static migrations to Kysely, each bound to the dialect it runs on. */
