@@ -13,6 +13,12 @@ export interface PlatformConfig {
   concurrency: number;
   /** Sizes of named task pools. */
   pools: Record<string, number>;
+  /** Where dataset files live: a folder or `s3://bucket/prefix` (DATADOG_STORAGE_URL); default `${home}/data`. */
+  storageUrl?: string;
+  /** DuckDB's memory limit, e.g. `2GB` (DUCKDB_MEMORY_LIMIT); DuckDB spills to disk beyond it. */
+  duckdbMemoryLimit: string;
+  /** Connector plugin packages to load and register (DATADOG_PLUGINS, comma-separated). */
+  plugins: string[];
   logLevel: string;
   host: string;
   port: number;
@@ -26,10 +32,14 @@ export function resolveConfig(input: PlatformConfigInput = {}, env: NodeJS.Proce
     home: path.resolve(input.home ?? env.DATADOG_HOME ?? '.datadog'),
     concurrency: input.concurrency ?? (Number(env.DATADOG_CONCURRENCY) || 16),
     pools: input.pools ?? {},
+    duckdbMemoryLimit: input.duckdbMemoryLimit ?? env.DUCKDB_MEMORY_LIMIT ?? '1GB',
+    plugins: input.plugins ?? (env.DATADOG_PLUGINS ? env.DATADOG_PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : []),
     logLevel: input.logLevel ?? env.LOG_LEVEL ?? 'info',
     host: input.host ?? env.HOST ?? '127.0.0.1',
     port: input.port ?? (env.PORT ? Number(env.PORT) : 8000),
   };
+  const storageUrl = input.storageUrl ?? env.DATADOG_STORAGE_URL;
+  if (storageUrl) config.storageUrl = storageUrl;
   const databaseUrl = input.databaseUrl ?? env.DATABASE_URL;
   if (databaseUrl) config.databaseUrl = databaseUrl;
   return config;

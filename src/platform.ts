@@ -14,7 +14,14 @@ import type { PipelineSpec } from './core/spec/pipeline-spec.ts';
 import { specVersion, storableSpec } from './core/spec/spec-version.ts';
 import { validatePipelineSpec } from './core/spec/validate-spec.ts';
 import { isTerminalRunStatus } from './core/statuses.ts';
+import { registerBuiltinConnectors } from './connectors/builtin-connectors.ts';
 import { ConnectorRegistry } from './connectors/connector.ts';
+import { loadConnectorPlugins } from './connectors/connector-plugins.ts';
+import { DataPlane } from './datasets/data-plane.ts';
+import { DatasetCatalog } from './datasets/dataset-catalog.ts';
+import { createDatasetStorage, type DatasetStorage } from './datasets/dataset-storage.ts';
+import { registerDataTaskKinds } from './datasets/task-kinds/register-data-task-kinds.ts';
+import { DuckDb } from './engine/duckdb.ts';
 import { resolveConfig, type PlatformConfig, type PlatformConfigInput } from './config.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics, type PlatformMetrics } from './observability/metrics.ts';
@@ -76,6 +83,10 @@ export class Platform {
   readonly executor: Executor;
   readonly engine: RunEngine;
   readonly metrics: PlatformMetrics;
+  readonly storage: DatasetStorage;
+  readonly dataPlane: DataPlane;
+  readonly datasets: DatasetCatalog;
+  private readonly closeDuck: () => void;
   /** Loaded pipelines by `id@version`, holding TypeScript task functions that the store cannot. */
   private readonly loaded = new Map<string, LoadedPipeline>();
 
@@ -89,6 +100,10 @@ export class Platform {
     executor: Executor;
     engine: RunEngine;
     metrics: PlatformMetrics;
+    storage: DatasetStorage;
+    dataPlane: DataPlane;
+    datasets: DatasetCatalog;
+    closeDuck: () => void;
   }) {
     this.config = parts.config;
     this.store = parts.store;
@@ -99,6 +114,10 @@ export class Platform {
     this.executor = parts.executor;
     this.engine = parts.engine;
     this.metrics = parts.metrics;
+    this.storage = parts.storage;
+    this.dataPlane = parts.dataPlane;
+    this.datasets = parts.datasets;
+    this.closeDuck = parts.closeDuck;
   }
 
   // ---- pipelines ------------------------------------------------------------------------
@@ -244,6 +263,8 @@ export class Platform {
     await this.engine.close();
     await this.executor.close();
     this.metrics.stop();
+    this.closeDuck();
+    this.storage.close?.();
     await this.store.close();
   }
 }
@@ -263,7 +284,17 @@ export async function createPlatform(options: CreatePlatformOptions = {}): Promi
   const store = options.store ?? createStore({ home: config.home, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const report = await store.migrate();
   if (report.error) throw new PlatformError('INTERNAL', `store migration failed: ${report.error}`);
-  const taskKinds = registerBuiltinTaskKinds(new TaskKindRegistry());
+  const connectors = registerBuiltinConnectors(new ConnectorRegistry());
+  await loadConnectorPlugins(connectors, config.plugins);
+  const storage = createDatasetStorage({ home: config.home, ...(config.storageUrl ? { url: config.storageUrl } : {}) });
+  // DuckDB starts on the first data task: pipelines of shell tasks never pay for it.
+  let duck: Promise<DuckDb> | undefined;
+  const openDuck = (): Promise<DuckDb> => (duck ??= DuckDb.create({ memoryLimit: config.duckdbMemoryLimit, tempDir: path.join(config.home, 'tmp', 'duckdb') }));
+  const closeDuck = (): void => {
+    void duck?.then((d) => d.close()).catch(() => undefined);
+  };
+  const dataPlane = new DataPlane({ store, storage, duck: openDuck, connectors, home: config.home, logger });
+  const taskKinds = registerDataTaskKinds(registerBuiltinTaskKinds(new TaskKindRegistry()), dataPlane, connectors);
   const bus = new EventBus();
   const executor = options.executor ?? new LocalExecutor({ kinds: taskKinds, home: config.home, concurrency: config.concurrency });
   const engine = new RunEngine({
@@ -277,7 +308,8 @@ export async function createPlatform(options: CreatePlatformOptions = {}): Promi
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
   const metrics = createMetrics(bus);
-  return new Platform({ config, store, bus, logger, taskKinds, connectors: new ConnectorRegistry(), executor, engine, metrics });
+  const datasets = new DatasetCatalog(store, dataPlane, openDuck);
+  return new Platform({ config, store, bus, logger, taskKinds, connectors, executor, engine, metrics, storage, dataPlane, datasets, closeDuck });
 }
 
 export { ValidationError };

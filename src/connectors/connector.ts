@@ -110,6 +110,11 @@ export interface Connector<Config = Record<string, unknown>> {
   discover?(ctx: ConnectorContext<Config>): Promise<DiscoveredRelation[]>;
   /** Reads rows as batches of bounded size. */
   read?(ctx: ConnectorContext<Config>): AsyncIterable<RecordBatch>;
+  /**
+   * DuckDB types of the columns `read` yields, when the connector knows them (a generator, a
+   * typed API): the rows are then loaded with this schema instead of inferring it.
+   */
+  columnTypes?(ctx: ConnectorContext<Config>): Record<string, string> | undefined;
   /** Fast path for sources DuckDB reads natively (files): preferred over `read` when present. */
   scan?(ctx: ScanContext<Config>): Promise<ScanResult>;
   /** Writes batches with append, overwrite or upsert by keys. */

@@ -1,0 +1,133 @@
+/**
+ * NDJSON with bad lines as rejects. read_json stops at the first malformed line, and its
+ * `ignore_errors` turns bad lines into rows of NULLs (and can lose the good line after one), so
+ * lines are first read as text by read_csv with a JSON-typed column: a line that is not JSON
+ * fails the cast and lands in DuckDB's rejects table with its exact line number, in parallel.
+ *
+ * When every line is good (the common case) read_json reads the files themselves. Otherwise the
+ * good lines of the files with bad ones are copied to temp NDJSON files that read_json reads
+ * with the others, so the columns get exactly the types read_json infers.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { ScanResult } from '../connector.ts';
+import { quoteIdent, quoteLiteral } from '../../engine/sql-quote.ts';
+import { compressionArg, fileNamesSql, NO_REJECTS_SQL, pathListSql, type ScanInput } from './scan-input.ts';
+import type { SourceFile } from './source-files.ts';
+
+/**
+ * A delimiter no JSON line holds (raw control characters are invalid inside JSON), so each line
+ * is one field. A bad line that holds it anyway becomes a reject too.
+ */
+const NO_DELIMITER = "E'\\x01\\x02\\x03\\x04'";
+/** Longest line read (DuckDB's CSV buffers grow with it: 16 x this per buffer). */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+/** read_csv over the files, one `line` column of the given type. */
+function linesSql(files: readonly SourceFile[], input: ScanInput, type: 'JSON' | 'VARCHAR', extra: string[]): string {
+  const args = [
+    pathListSql(files),
+    `columns={'line': '${type}'}`,
+    'auto_detect=false',
+    'header=false',
+    `delim=${NO_DELIMITER}`,
+    "quote=''",
+    "escape=''",
+    // Lets a CRLF line inside an LF file through instead of failing the read.
+    'strict_mode=false',
+    `max_line_size=${MAX_LINE_BYTES}`,
+    ...compressionArg(input.config),
+    ...extra,
+  ];
+  return `read_csv(${args.join(', ')})`;
+}
+
+/** `json_type` fails on invalid JSON; this is NULL for it instead. */
+const OBJECT_LINE = "CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END";
+
+/** Builds the scan of NDJSON files; bad lines become rejects with file and line number. */
+export async function scanNdjson(input: ScanInput): Promise<ScanResult> {
+  const { duck, files, id } = input;
+  const errors = `dd_ndjson_errors_${id}`;
+  const scans = `dd_ndjson_scans_${id}`;
+  const rejects = `dd_ndjson_rejects_${id}`;
+  const cleanup = async () => {
+    await duck.run([errors, scans, rejects].map((t) => `DROP TABLE IF EXISTS ${quoteIdent(t)}`).join('; '));
+  };
+  // Counting `line` (not `*`) makes DuckDB cast every line, which is what records the rejects.
+  const [counts] = await duck.all(
+    `SELECT count(line) AS good, to_json(list(DISTINCT filename) FILTER (WHERE line IS NOT NULL AND json_type(line) <> 'OBJECT'))::VARCHAR AS scalar_files
+      FROM ${linesSql(files, input, 'JSON', ['filename=true', 'store_rejects=true', `rejects_table=${quoteLiteral(errors)}`, `rejects_scan=${quoteLiteral(scans)}`])}`,
+  );
+  const scalarFiles = JSON.parse(String(counts?.scalar_files ?? 'null')) as string[] | null;
+  // Blank lines fail the JSON cast but read_json skips them; they are not rejects.
+  await duck.run(
+    `CREATE TEMP TABLE ${quoteIdent(rejects)} AS
+      SELECT any_value(trim(e.csv_line, chr(13) || chr(10))) AS raw,
+        string_agg(DISTINCT CASE e.error_type
+          WHEN 'CAST' THEN 'invalid JSON'
+          WHEN 'INVALID ENCODING' THEN 'invalid UTF-8'
+          WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line longer than ${MAX_LINE_BYTES} bytes'
+          WHEN 'TOO MANY COLUMNS' THEN 'invalid JSON (raw control characters)'
+          ELSE lower(e.error_type) END, '; ') AS reason,
+        coalesce(any_value(n.name), s.file_path) || ':' || e.line AS source,
+        s.file_path AS file, e.line AS line
+      FROM ${quoteIdent(errors)} e
+      JOIN ${quoteIdent(scans)} s ON s.scan_id = e.scan_id AND s.file_id = e.file_id
+      LEFT JOIN ${fileNamesSql(files, 'n')} ON n.path = s.file_path
+      WHERE NOT regexp_full_match(e.csv_line, '\\s*')
+      GROUP BY s.file_path, e.line`,
+  );
+  for (const file of scalarFiles ?? []) await addScalarLines(input, file, rejects);
+  const bad = await duck.all(`SELECT file, count(*) AS n FROM ${quoteIdent(rejects)} GROUP BY file`);
+  const readArgs = ["format='newline_delimited'", ...compressionArg(input.config)];
+  if (bad.length === 0) {
+    return { sql: `SELECT * FROM read_json(${[pathListSql(files), ...readArgs].join(', ')})`, rejectsSql: NO_REJECTS_SQL, cleanup };
+  }
+  // Only the files with bad lines are rewritten; the others are still read in place.
+  const badFiles = new Set(bad.map((r) => String(r.file)));
+  const readable: SourceFile[] = [];
+  for (const [n, file] of files.entries()) {
+    readable.push(badFiles.has(file.path) ? await rewriteGoodLines(input, file, n) : file);
+  }
+  const total = bad.reduce((sum, r) => sum + Number(r.n), 0);
+  input.log.warn(`${total} NDJSON line(s) could not be read and were set aside as rejects`);
+  return {
+    sql: `SELECT * FROM read_json(${[pathListSql(readable), ...readArgs].join(', ')})`,
+    rejectsSql: `SELECT raw, reason, source FROM ${quoteIdent(rejects)} ORDER BY file, line`,
+    cleanup,
+  };
+}
+
+/**
+ * Copies a file's good lines to a temp file that read_json can read whole. The copy keeps the
+ * original's `name=value` folders (hive partitions become columns) and its compression when
+ * that is configured rather than told by the extension.
+ */
+async function rewriteGoodLines(input: ScanInput, file: SourceFile, n: number): Promise<SourceFile> {
+  const partitions = file.path.split(/[\\/]/).slice(0, -1).filter((segment) => /^[^=]+=/.test(segment));
+  const gzip = input.config.compression === 'gzip';
+  const target = path.join(input.tempDir, 'good-lines', String(n), ...partitions, `lines.ndjson${gzip ? '.gz' : ''}`);
+  await mkdir(path.dirname(target), { recursive: true });
+  await input.duck.run(
+    `COPY (SELECT line FROM ${linesSql([file], input, 'VARCHAR', ['ignore_errors=true'])} WHERE ${OBJECT_LINE})
+      TO ${quoteLiteral(target)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER ${NO_DELIMITER}${gzip ? ', COMPRESSION gzip' : ''})`,
+  );
+  return { ...file, path: target };
+}
+
+/**
+ * Valid JSON that is not an object (`[1]`, `42`) cannot be a row either. Such lines are rare,
+ * so their numbers come from a slower single-threaded numbered read of the file that has them.
+ */
+async function addScalarLines(input: ScanInput, file: string, rejects: string): Promise<void> {
+  const source = input.files.find((f) => f.path === file);
+  if (!source) return;
+  const lines = linesSql([source], input, 'VARCHAR', ['parallel=false', 'ignore_errors=true']);
+  await input.duck.run(
+    `INSERT INTO ${quoteIdent(rejects)}
+      SELECT line AS raw, 'not a JSON object (' || lower(json_type(line)) || ')' AS reason, ${quoteLiteral(source.name)} || ':' || n AS source, ${quoteLiteral(file)} AS file, n AS line
+      FROM (SELECT row_number() OVER () AS n, line FROM ${lines})
+      WHERE CASE WHEN json_valid(line) THEN json_type(line) <> 'OBJECT' ELSE false END`,
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * The read path of the file connector: resolve the config's files (fetching S3 objects), then
+ * hand them to the reader of their format, which returns DuckDB SQL and a rejects query.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConnectorLogger, DuckAccess, ScanResult } from '../connector.ts';
+import type { FileConfig, FileFormat } from './file-config.ts';
+import { resolveFileLocation, type LocationContext } from './file-location.ts';
+import { scanCsv } from './csv-scan.ts';
+import { scanJson } from './json-scan.ts';
+import { scanNdjson } from './ndjson-scan.ts';
+import { scanParquet } from './parquet-scan.ts';
+import type { ScanInput } from './scan-input.ts';
+import { resolveSourceFiles, type SourceFile } from './source-files.ts';
+
+const READERS: Record<FileFormat, (input: ScanInput) => Promise<ScanResult>> = {
+  csv: scanCsv,
+  json: scanJson,
+  ndjson: scanNdjson,
+  parquet: scanParquet,
+};
+
+export interface ScanFilesContext extends LocationContext {
+  readonly duck: DuckAccess;
+  readonly log: ConnectorLogger;
+}
+
+/** A scan plus what it read, for discovery and logs. */
+export interface FileScan extends ScanResult {
+  format: FileFormat;
+  files: SourceFile[];
+}
+
+/**
+ * Scans the config's files. Downloads and temp files live in a folder of their own below the
+ * call's temp folder, removed by `cleanup`.
+ */
+export async function scanFiles(config: FileConfig, ctx: ScanFilesContext): Promise<FileScan> {
+  const id = randomUUID().replaceAll('-', '').slice(0, 16);
+  const tempDir = path.join(ctx.tempDir, `scan-${id}`);
+  await mkdir(tempDir, { recursive: true });
+  const location = await resolveFileLocation(config, { ...ctx, tempDir });
+  const removeTemp = () => rm(tempDir, { recursive: true, force: true });
+  try {
+    const { format, files } = await resolveSourceFiles(location, config);
+    ctx.signal?.throwIfAborted();
+    const scan = await READERS[format]({ duck: ctx.duck, files, config, tempDir, id, log: ctx.log });
+    return {
+      ...scan,
+      format,
+      files,
+      cleanup: async () => {
+        await scan.cleanup?.();
+        await removeTemp();
+      },
+    };
+  } catch (error) {
+    await removeTemp();
+    throw error;
+  } finally {
+    location.storage.close?.();
+  }
+}
+
+/** Scans exactly these files (already local), for per-file discovery. */
+export async function scanSourceFiles(config: FileConfig, format: FileFormat, files: SourceFile[], ctx: ScanFilesContext & { tempDir: string }): Promise<ScanResult> {
+  const id = randomUUID().replaceAll('-', '').slice(0, 16);
+  return READERS[format]({ duck: ctx.duck, files, config, tempDir: ctx.tempDir, id, log: ctx.log });
+}

@@ -1,0 +1,66 @@
+/**
+ * `source` tasks read from a connector into a dataset. Files are scanned by DuckDB itself (the
+ * connector's `scan`); other sources stream batches that are staged through NDJSON. Rows that
+ * cannot be parsed go to `<dataset>__rejects` with the raw value, the reason and where they
+ * came from; `max_rejects` fails the task when exceeded.
+ */
+import { z } from 'zod';
+import type { ConnectorRegistry } from '../../connectors/connector.ts';
+import { NonRetryableError, ValidationError } from '../../core/errors.ts';
+import { defineTaskKind } from '../../runtime/task-kind.ts';
+import type { DatasetVersionRecord } from '../../store/store.ts';
+import type { DataPlane } from '../data-plane.ts';
+import { connectorBlockSchema, connectorFor } from './connector-config.ts';
+import { applyOutputContract, outputContractFields } from './output-contract.ts';
+import { outputOf } from './task-datasets.ts';
+
+export function createSourceTaskKind(dataPlane: DataPlane, connectors: ConnectorRegistry) {
+  return defineTaskKind({
+    name: 'source',
+    description: 'Reads from a connector (files, databases, REST, generator) into the dataset named in `outputs`.',
+    configSchema: z
+      .object({
+        connector: connectorBlockSchema(connectors),
+        ...outputContractFields,
+      })
+      .strict(),
+    run: async (ctx) => {
+      const output = outputOf(ctx.task);
+      const { connector, config } = connectorFor(connectors, ctx.config.connector, `tasks.${ctx.taskId}.config`);
+      const session = await dataPlane.openSession(ctx);
+      try {
+        const cctx = session.connectorContext(config);
+        let rejects = 0;
+        let version: DatasetVersionRecord;
+        let read: { sql: string; rejectsSql?: string | undefined; cleanup?: (() => Promise<void>) | undefined };
+        if (connector.scan) {
+          read = await connector.scan({ ...cctx, duck: session.duck });
+        } else if (connector.read) {
+          read = await session.spoolBatches(output, connector.read(cctx), connector.columnTypes?.(cctx));
+        } else {
+          throw new NonRetryableError(`connector '${connector.type}' cannot read`);
+        }
+        try {
+          const contract = await applyOutputContract(session.duck, read.sql, ctx.config, ctx.taskId);
+          version = await session.stage(output, contract.sql, { stats: { connector: connector.type } });
+          const rejectParts = [read.rejectsSql, contract.rejectsSql].filter((s): s is string => Boolean(s));
+          if (rejectParts.length > 0) rejects = await session.stageRejects(output, rejectParts.map((s) => `SELECT raw, reason, source FROM (${s})`).join(' UNION ALL '));
+        } finally {
+          await read.cleanup?.();
+        }
+        const summary = { rows_in: version.rows + rejects, rows_out: version.rows, rejects, datasets: [{ name: output, version: version.id, rows: version.rows }] };
+        if (rejects > 0) ctx.log.warn(`${rejects} row(s) rejected; see dataset ${output}__rejects`);
+        const limit = ctx.config.max_rejects;
+        if (limit !== undefined && rejects > limit) {
+          await session.publishRejects();
+          throw new ValidationError(`${rejects} rejected rows exceed max_rejects (${limit}); see dataset ${output}__rejects`);
+        }
+        await session.publish();
+        ctx.log.info(`read ${version.rows} rows into ${output}`);
+        return summary;
+      } finally {
+        await session.close();
+      }
+    },
+  });
+}

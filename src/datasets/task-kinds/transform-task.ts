@@ -1,0 +1,64 @@
+/**
+ * `transform` tasks: declarative steps (filter, select, derive, aggregate, join, flatten,
+ * dedupe, sort, limit, union, sql, function) over the datasets named in `inputs`, compiled to
+ * one DuckDB query, written to the dataset named in `outputs`.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors.ts';
+import { executeTransform, transformConfigSchema } from '../../engine/transforms/index.ts';
+import { defineTaskKind } from '../../runtime/task-kind.ts';
+import type { DataPlane } from '../data-plane.ts';
+import { applyOutputContract, outputContractFields } from './output-contract.ts';
+import { inputsOf, outputOf } from './task-datasets.ts';
+
+export function createTransformTaskKind(dataPlane: DataPlane) {
+  return defineTaskKind({
+    name: 'transform',
+    description: 'Runs declarative steps or SQL over the `inputs` datasets (DuckDB) and writes the result to the dataset in `outputs`.',
+    configSchema: transformConfigSchema.extend(outputContractFields),
+    run: async (ctx) => {
+      const output = outputOf(ctx.task);
+      const inputNames = inputsOf(ctx.task);
+      if (ctx.config.from && !inputNames.includes(ctx.config.from)) {
+        throw new ValidationError(`tasks.${ctx.taskId}.config.from: '${ctx.config.from}' is not one of the task's inputs (${inputNames.join(', ')})`);
+      }
+      const session = await dataPlane.openSession(ctx);
+      try {
+        const inputs: Record<string, string> = {};
+        for (const name of inputNames) inputs[name] = await session.input(name);
+        const { sql } = await executeTransform({
+          session: session.duck,
+          tempDir: session.tempDir,
+          baseDir: ctx.baseDir,
+          signal: ctx.signal,
+          steps: ctx.config.steps,
+          inputs,
+          params: ctx.params,
+          batchSize: ctx.config.batch_size,
+          pathPrefix: `tasks.${ctx.taskId}.config.steps`,
+          ...(ctx.config.from ? { from: ctx.config.from } : {}),
+        });
+        const contract = await applyOutputContract(session.duck, sql, ctx.config, ctx.taskId);
+        const rowsIn = await countRows(session.duck, inputs[ctx.config.from ?? (inputNames[0] as string)] as string);
+        const version = await session.stage(output, contract.sql, { stats: { rows_in: rowsIn } });
+        const rejects = contract.rejectsSql ? await session.stageRejects(output, contract.rejectsSql) : 0;
+        const limit = ctx.config.max_rejects;
+        if (limit !== undefined && rejects > limit) {
+          await session.publishRejects();
+          throw new ValidationError(`${rejects} rejected rows exceed max_rejects (${limit}); see dataset ${output}__rejects`);
+        }
+        await session.publish();
+        ctx.log.info(`wrote ${version.rows} rows to ${output} from ${rowsIn} input rows`);
+        return { rows_in: rowsIn, rows_out: version.rows, rejects, datasets: [{ name: output, version: version.id, rows: version.rows }] };
+      } finally {
+        await session.close();
+      }
+    },
+  });
+}
+
+async function countRows(session: { one(sql: string): Promise<Record<string, unknown> | undefined> }, relation: string): Promise<number> {
+  return Number((await session.one(`SELECT count(*) AS n FROM ${relation}`))?.n ?? 0);
+}
+
+export type TransformTaskConfig = z.input<typeof transformConfigSchema>;
