@@ -20,7 +20,6 @@ import { loadConnectorPlugins } from './connectors/connector-plugins.ts';
 import { DataPlane } from './datasets/data-plane.ts';
 import { DatasetCatalog } from './datasets/dataset-catalog.ts';
 import { createDatasetStorage, type DatasetStorage } from './datasets/dataset-storage.ts';
-import { registerDataTaskKinds } from './datasets/task-kinds/register-data-task-kinds.ts';
 import { DuckDb } from './engine/duckdb.ts';
 import { resolveConfig, type PlatformConfig, type PlatformConfigInput } from './config.ts';
 import { createLogger } from './observability/logger.ts';
@@ -30,8 +29,8 @@ import type { Executor } from './runtime/executor.ts';
 import { LocalExecutor } from './runtime/executors/local.ts';
 import type { LoadedPipeline } from './runtime/loaded-pipeline.ts';
 import { RunEngine } from './runtime/run-engine.ts';
-import { TaskKindRegistry } from './runtime/task-kind-registry.ts';
-import { registerBuiltinTaskKinds } from './runtime/task-kinds/builtin-task-kinds.ts';
+import type { TaskKindRegistry } from './runtime/task-kind-registry.ts';
+import { createTaskKindRegistry } from './task-kinds.ts';
 import { createStore } from './store/create-store.ts';
 import type { PipelineRecord, PipelineVersionRecord, RunRecord, Store, TaskAttemptRecord, TaskRunRecord } from './store/store.ts';
 
@@ -294,7 +293,7 @@ export async function createPlatform(options: CreatePlatformOptions = {}): Promi
     void duck?.then((d) => d.close()).catch(() => undefined);
   };
   const dataPlane = new DataPlane({ store, storage, duck: openDuck, connectors, home: config.home, logger });
-  const taskKinds = registerDataTaskKinds(registerBuiltinTaskKinds(new TaskKindRegistry()), dataPlane, connectors);
+  const taskKinds = createTaskKindRegistry({ connectors, dataPlane });
   const bus = new EventBus();
   const executor = options.executor ?? new LocalExecutor({ kinds: taskKinds, home: config.home, concurrency: config.concurrency });
   const engine = new RunEngine({

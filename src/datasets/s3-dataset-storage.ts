@@ -140,15 +140,15 @@ export class S3DatasetStorage implements DatasetStorage {
     const base = normaliseDatasetKey(prefix, { allowEmpty: true });
     const full = this.objectKey(base, true);
     // Listing `full` as a string prefix also returns `full2/...`; those are filtered out below.
-    // One level deep is S3's delimiter listing; deeper limits are filtered here.
-    const shallow = options.depth === 1 && full !== '' ? `${full}/` : options.depth === 1 ? '' : undefined;
-    const listPrefix = shallow ?? (full === '' ? undefined : full);
+    // The root's own files are S3's delimiter listing; other depth limits are filtered here.
+    const shallow = options.depth === 1 && base === '';
+    const listPrefix = shallow ? (full === '' ? undefined : `${full}/`) : full === '' ? undefined : full;
     const depth = options.depth ?? Infinity;
     const objects: DatasetObject[] = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: listPrefix || undefined, Delimiter: shallow === undefined ? undefined : '/', ContinuationToken: token }),
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: listPrefix, Delimiter: shallow ? '/' : undefined, ContinuationToken: token }),
         { abortSignal: this.options.signal },
       );
       for (const item of page.Contents ?? []) {

@@ -5,6 +5,12 @@
 import { errorCodeOf, type ErrorCode } from '../core/errors.ts';
 import type { RetryPolicy } from '../core/spec/pipeline-spec.ts';
 
+/**
+ * Failures that another attempt cannot fix: the task asked not to be retried, was cancelled,
+ * or was given input that is wrong (a bad config, param or spec fails the same way every time).
+ */
+const NEVER_RETRIED: ReadonlySet<string> = new Set(['NON_RETRYABLE', 'TASK_CANCELLED', 'VALIDATION_ERROR', 'SPEC_INVALID', 'DAG_INVALID', 'YAML_INVALID', 'PARAM_INVALID', 'UNSUPPORTED']);
+
 export type RetryDecision = { retry: false } | { retry: true; delayMs: number };
 
 /**
@@ -24,7 +30,7 @@ export function decideRetry(
   failure: { code?: ErrorCode | string | null; retryDelayMs?: number | null },
   random: () => number = Math.random,
 ): RetryDecision {
-  if (failure.code === 'NON_RETRYABLE' || failure.code === 'TASK_CANCELLED') return { retry: false };
+  if (failure.code && NEVER_RETRIED.has(failure.code)) return { retry: false };
   if (attempt > policy.max) return { retry: false };
   if (failure.code === 'RETRY_LATER' && typeof failure.retryDelayMs === 'number') {
     return { retry: true, delayMs: Math.min(policy.backoff.cap, failure.retryDelayMs) };

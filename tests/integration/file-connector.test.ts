@@ -129,6 +129,14 @@ describe('file connector: reading formats', () => {
     ]);
   });
 
+  it('reads a CRLF CSV, and reports a bad CRLF line without its line break', async () => {
+    const dir = await folder();
+    const file = await write(dir, 'windows.csv', 'id,name\r\n1,ada\r\n2,"x,y"\r\n3\r\n4,linus\r\n');
+    const { rows, rejects } = await scan({ path: file });
+    expect(rows).toEqual([{ id: 1, name: 'ada' }, { id: 2, name: 'x,y' }, { id: 4, name: 'linus' }]);
+    expect(rejects).toEqual([{ raw: '3', reason: expect.stringMatching(/^MISSING COLUMNS/), source: `${file}:4` }]);
+  });
+
   it('reads a JSON array of records', async () => {
     const dir = await folder();
     await write(dir, 'people.json', JSON.stringify([{ id: 1, name: 'ada', tags: ['x'] }, { id: 2, name: 'grace', tags: [] }], null, 2));
@@ -237,6 +245,14 @@ describe('file connector: bad files', () => {
     const short = await scan({ path: path.join(dir, 'short.csv') });
     expect(short.rows).toEqual([{ id: 1, name: 'ada', city: 'paris' }]);
     expect(short.rejects).toEqual([{ raw: '2,grace', reason: expect.stringMatching(/MISSING COLUMNS \(column city\)/), source: `${path.join(dir, 'short.csv')}:3` }]);
+  });
+
+  it('reads quotes as plain text when the file does not use quoting, rather than losing rows to an open quote', async () => {
+    const dir = await folder();
+    await write(dir, 'inches.csv', 'id,"size\n1,5" screen\n2,7" screen\n');
+    const { rows, rejects } = await scan({ path: path.join(dir, 'inches.csv') });
+    expect(rows).toEqual([{ id: 1, '"size': '5" screen' }, { id: 2, '"size': '7" screen' }]);
+    expect(rejects).toEqual([]);
   });
 
   it('sets aside rows whose values do not fit the declared column types', async () => {
@@ -455,6 +471,10 @@ describe('local dataset storage', () => {
     const storage = new LocalDatasetStorage(path.join(dir, 'store'));
     expect(await storage.putDirectory(path.join(dir, 'stage'), 'ds/v1')).toEqual(['ds/v1/day=1/a.parquet', 'ds/v1/day=2/b.parquet']);
     expect((await storage.list('ds')).map((o) => o.key)).toEqual(['ds/v1/day=1/a.parquet', 'ds/v1/day=2/b.parquet']);
+    await storage.put(await write(dir, 'top.parquet', 't'), 'top.parquet');
+    expect((await storage.list('', { depth: 1 })).map((o) => o.key)).toEqual(['top.parquet']);
+    expect((await storage.list('ds', { depth: 2 })).map((o) => o.key)).toEqual([]);
+    expect((await storage.list('ds', { depth: 3 })).map((o) => o.key)).toHaveLength(2);
   });
 });
 

@@ -167,6 +167,8 @@ describe('S3 dataset storage', () => {
       const dir = path.dirname(await localFile('day=1/a.parquet', 'a'));
       await writeFile(path.join(dir, 'b.parquet'), 'b');
       expect(await storage.putDirectory(dir, 'ds')).toEqual(['ds/a.parquet', 'ds/b.parquet']);
+      expect((await storage.list('', { depth: 1 })).map((o) => o.key)).toEqual(['big.bin']);
+      expect((await storage.list('ds', { depth: 1 })).map((o) => o.key)).toEqual(['ds/a.parquet', 'ds/b.parquet']);
     } finally {
       storage.close();
     }

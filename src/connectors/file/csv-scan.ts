@@ -99,7 +99,7 @@ async function detectDialect(input: ScanInput, files: readonly SourceFile[], opt
       const sample = path.join(input.tempDir, `sniff-${n}-${attempt}.csv`);
       await writeFile(sample, head.subarray(0, sampleEnd));
       try {
-        return await sniff(input, sample, file, options);
+        return await sniff(input, sample, file, options, head.subarray(0, sampleEnd).includes(0x22));
       } catch (error) {
         failures.push(`${file.name}: ${messageOf(error).split('\n')[0]}`);
       } finally {
@@ -115,6 +115,8 @@ async function detectDialect(input: ScanInput, files: readonly SourceFile[], opt
 function userSniffArgs(file: SourceFile, options: CsvOptions): string[] {
   const tab = formatOfName(file.name).tab && options.delimiter === undefined;
   return [
+    // Bad rows (too few or many columns) would otherwise push the sniffer to a one-column dialect.
+    'ignore_errors=true',
     `header=${options.header ?? true}`,
     ...(options.delimiter !== undefined || tab ? [`delim=${quoteLiteral(options.delimiter ?? '\t')}`] : []),
     ...(options.quote !== undefined ? [`quote=${quoteLiteral(options.quote)}`] : []),
@@ -124,16 +126,17 @@ function userSniffArgs(file: SourceFile, options: CsvOptions): string[] {
   ];
 }
 
-async function sniff(input: ScanInput, sample: string, file: SourceFile, options: CsvOptions): Promise<CsvDialect> {
+async function sniff(input: ScanInput, sample: string, file: SourceFile, options: CsvOptions, sampleHasQuotes: boolean): Promise<CsvDialect> {
   const rows = await input.duck.all(
     `SELECT Delimiter AS delimiter, Quote AS quote, Escape AS escape, SkipRows AS skip, DateFormat AS date_format,
         TimestampFormat AS timestamp_format, to_json(Columns)::VARCHAR AS columns
       FROM sniff_csv(${[quoteLiteral(sample), ...userSniffArgs(file, options)].join(', ')})`,
   );
   const row = rows[0] ?? {};
-  // The sniffer says `(empty)` when its sample has no quotes; later rows still may.
   const sniffed = (value: unknown) => (typeof value === 'string' && value !== '(empty)' && value !== '' ? value : undefined);
-  const quote = options.quote ?? sniffed(row.quote) ?? '"';
+  // No quote (`(empty)`) from a sample without a `"` says nothing: later rows may well quote.
+  // From a sample with one, it means quotes are plain text here (`5" screen`, a stray `"` in a header).
+  const quote = options.quote ?? sniffed(row.quote) ?? (sampleHasQuotes ? '' : '"');
   return {
     header: options.header ?? true,
     delimiter: options.delimiter ?? sniffed(row.delimiter) ?? ',',

@@ -41,13 +41,13 @@ export const fileConnector: Connector<FileConfig> = {
         await storage.checkAccess().catch((error: unknown) => {
           throw error instanceof PlatformError ? error : new PlatformError('UNAUTHORIZED', describeS3Error(error));
         });
-        const count = (await storage.list(location.kind === 'file' ? location.pattern : '')).filter((o) => location.matches(o.key)).length;
+        const count = (await location.list()).length;
         return { ok: true, message: `bucket ${storage.bucket} is reachable; ${count} matching file(s) under ${storage.description}` };
       }
       const root = (storage as LocalDatasetStorage).root;
       const info = await stat(root).catch(() => undefined);
       if (info?.isDirectory()) {
-        const count = (await storage.list(location.kind === 'file' ? location.pattern : '')).filter((o) => location.matches(o.key)).length;
+        const count = (await location.list()).length;
         return { ok: true, message: `folder ${root} exists; ${count} matching file(s)` };
       }
       if (info) throw new PlatformError('VALIDATION_ERROR', `${root} is a file, not a folder`);

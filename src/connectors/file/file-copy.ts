@@ -30,7 +30,8 @@ export async function copyToFiles(config: FileConfig, ctx: CopyContext<FileConfi
     if (config.partition_by && location.kind === 'file') {
       throw new ValidationError(`partition_by writes folders: point path at a folder or glob, not the file ${JSON.stringify(config.path)}`);
     }
-    const format = config.format ?? formatOfName(location.kind === 'file' ? location.pattern : config.path.replace(/[*?{}[\]]+/g, 'x')).format ?? 'parquet';
+    const format = config.format ?? formatOfName(location.kind === 'file' ? location.pattern : config.path.replace(/[*?{}[\]]+/g, 'x')).format ?? (location.kind === 'folder' ? 'parquet' : undefined);
+    if (!format) throw new ValidationError(`cannot tell the format to write ${JSON.stringify(config.path)} in: set format to one of csv, json, ndjson, parquet`);
     const targetName = location.kind === 'file' ? location.pattern : location.kind === 'glob' ? lastSegment(location.pattern) : `part.${format}`;
     const gzip = isGzip(config.compression, location.kind === 'folder' ? '' : targetName);
     const written = await writeStaged({ config, ctx, location, format, gzip, stage: path.join(stage, 'out'), id, targetName });
@@ -59,7 +60,7 @@ async function writeStaged(input: StageInput): Promise<{ rows: number; keys: str
   const { config, ctx, location, format, gzip, stage, targetName } = input;
   await mkdir(stage, { recursive: true });
   const tab = formatOfName(targetName).tab;
-  const base = `${uniqueStem(location, targetName, input.id)}`;
+  const base = uniqueStem(location, targetName, input.id);
   if (config.partition_by) {
     const extension = location.kind === 'glob' ? extensionAfter(targetName) : extensionOf(format, gzip);
     const options = copyOptionsSql({ config, format, gzip, tab, filenamePattern: `${base}_{i}`, extension });
@@ -116,7 +117,7 @@ async function loadExisting(input: StageInput, key: string): Promise<{ table: st
 
 /** Moves or uploads the staged files into the target, then removes what they replace. */
 async function publish(location: FileLocation, keys: string[], mode: 'append' | 'overwrite', format: FileFormat, stage: string): Promise<void> {
-  const old = mode === 'overwrite' && location.kind !== 'file' ? (await location.storage.list('')).filter((o) => location.matches(o.key, format)).map((o) => o.key) : [];
+  const old = mode === 'overwrite' && location.kind !== 'file' ? (await location.list()).filter((o) => location.matches(o.key, format)).map((o) => o.key) : [];
   for (const key of keys) await location.storage.put(path.join(stage, ...key.split('/')), key);
   const fresh = new Set(keys);
   const stale = old.filter((key) => !fresh.has(key));

@@ -7,12 +7,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { ValidationError } from '../../core/errors.ts';
-import type { DatasetStorage } from '../../datasets/dataset-storage.ts';
+import type { DatasetObject, DatasetStorage } from '../../datasets/dataset-storage.ts';
 import { LocalDatasetStorage } from '../../datasets/local-dataset-storage.ts';
 import { S3DatasetStorage } from '../../datasets/s3-dataset-storage.ts';
 import { isS3Url, parseS3Url } from '../../datasets/s3-url.ts';
 import type { FileConfig, FileFormat } from './file-config.ts';
-import { formatOfName, isDataFileName } from './file-format.ts';
+import { isDataFileName } from './file-format.ts';
 
 export type LocationKind = 'file' | 'folder' | 'glob';
 
@@ -23,6 +23,8 @@ export interface FileLocation {
   readonly pattern: string;
   /** Whether a key below the root is one of this location's data files. */
   matches(key: string, format?: FileFormat): boolean;
+  /** The files below the root that `matches` (any format), sorted by key. */
+  list(): Promise<DatasetObject[]>;
   /** The path or URL of a key, for messages and the `source` of rejects. */
   describe(key: string): string;
   /** Whether the location is in S3 (files are staged through local copies). */
@@ -59,7 +61,7 @@ async function localLocation(absolute: string, folderHint: boolean): Promise<Fil
     return makeLocation(new LocalDatasetStorage(root), 'glob', scan.glob, (key) => path.join(root, key), false);
   }
   const info = await stat(absolute).catch(() => undefined);
-  const isFolder = info ? info.isDirectory() : folderHint || formatOfName(absolute).format === undefined;
+  const isFolder = info ? info.isDirectory() : folderHint || !hasExtension(absolute);
   if (isFolder) return makeLocation(new LocalDatasetStorage(absolute), 'folder', '', (key) => path.join(absolute, key), false);
   const root = path.dirname(absolute);
   return makeLocation(new LocalDatasetStorage(root), 'file', path.basename(absolute), (key) => path.join(root, key), false);
@@ -73,7 +75,7 @@ function s3Location(config: FileConfig, url: string, ctx: LocationContext): File
   let pattern: string;
   if (scan.isGlob) {
     [prefix, kind, pattern] = [scan.base, 'glob', scan.glob];
-  } else if (key === '' || key.endsWith('/') || formatOfName(key).format === undefined) {
+  } else if (key === '' || key.endsWith('/') || !hasExtension(key)) {
     [prefix, kind, pattern] = [key, 'folder', ''];
   } else {
     const slash = key.lastIndexOf('/');
@@ -99,7 +101,9 @@ function makeLocation(storage: DatasetStorage, kind: LocationKind, pattern: stri
   // Hidden files and `_SUCCESS`-style markers are not data, in folders as in globs.
   const isMarker = (key: string) => key.split('/').some((segment) => segment.startsWith('.') || segment.startsWith('_'));
   const glob = kind === 'glob' ? picomatch(pattern) : undefined;
-  return {
+  // A glob without `**` reaches only as deep as its own folders.
+  const depth = kind === 'glob' && !pattern.includes('**') ? pattern.split('/').length : undefined;
+  const location: FileLocation = {
     storage,
     kind,
     pattern,
@@ -111,5 +115,15 @@ function makeLocation(storage: DatasetStorage, kind: LocationKind, pattern: stri
       if (glob) return glob(key);
       return isDataFileName(key, format);
     },
+    async list() {
+      const objects = await storage.list(kind === 'file' ? pattern : '', { depth });
+      return objects.filter((o) => location.matches(o.key));
+    },
   };
+  return location;
+}
+
+/** `report.csv`, `data.v2`: a name with an extension is taken for a file unless it is a folder. */
+function hasExtension(name: string): boolean {
+  return /^[^.].*\.[A-Za-z0-9]+$/.test(name.split('/').filter(Boolean).pop() ?? '');
 }

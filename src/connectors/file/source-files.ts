@@ -23,7 +23,7 @@ export interface SourceFile {
  * A path matching nothing is an error: a typo in a glob should not pass for an empty source.
  */
 export async function listSourceKeys(location: FileLocation, config: FileConfig): Promise<{ format: FileFormat; objects: Array<{ key: string; size: number }> }> {
-  const all = (await location.storage.list(location.kind === 'file' ? location.pattern : '')).filter((o) => location.matches(o.key));
+  const all = await location.list();
   if (all.length === 0) throw new NotFoundError('files matching', location.describe(location.pattern));
   const format = resolveFormat(config, all.map((o) => o.key));
   // In a folder, only files of the format belong to the source (not a stray README.txt).

@@ -11,7 +11,7 @@ import type { DataPlane } from '../data-plane.ts';
 import { connectorBlockSchema, connectorFor } from './connector-config.ts';
 import { inputsOf } from './task-datasets.ts';
 
-export function createSinkTaskKind(dataPlane: DataPlane, connectors: ConnectorRegistry) {
+export function createSinkTaskKind(dataPlane: () => DataPlane, connectors: ConnectorRegistry) {
   return defineTaskKind({
     name: 'sink',
     description: 'Writes the dataset named in `inputs` to a connector (append, overwrite, or upsert by keys).',
@@ -27,7 +27,7 @@ export function createSinkTaskKind(dataPlane: DataPlane, connectors: ConnectorRe
     run: async (ctx) => {
       const [input] = inputsOf(ctx.task) as [string];
       const { connector, config } = connectorFor(connectors, ctx.config.connector, `tasks.${ctx.taskId}.config`);
-      const session = await dataPlane.openSession(ctx);
+      const session = await dataPlane().openSession(ctx);
       try {
         const sql = `SELECT * FROM ${await session.input(input)}`;
         const columns = await session.duck.describe(sql);

@@ -14,7 +14,7 @@ import { connectorBlockSchema, connectorFor } from './connector-config.ts';
 import { applyOutputContract, outputContractFields } from './output-contract.ts';
 import { outputOf } from './task-datasets.ts';
 
-export function createSourceTaskKind(dataPlane: DataPlane, connectors: ConnectorRegistry) {
+export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: ConnectorRegistry) {
   return defineTaskKind({
     name: 'source',
     description: 'Reads from a connector (files, databases, REST, generator) into the dataset named in `outputs`.',
@@ -27,7 +27,7 @@ export function createSourceTaskKind(dataPlane: DataPlane, connectors: Connector
     run: async (ctx) => {
       const output = outputOf(ctx.task);
       const { connector, config } = connectorFor(connectors, ctx.config.connector, `tasks.${ctx.taskId}.config`);
-      const session = await dataPlane.openSession(ctx);
+      const session = await dataPlane().openSession(ctx);
       try {
         const cctx = session.connectorContext(config);
         let rejects = 0;

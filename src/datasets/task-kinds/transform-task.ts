@@ -11,7 +11,7 @@ import type { DataPlane } from '../data-plane.ts';
 import { applyOutputContract, outputContractFields } from './output-contract.ts';
 import { inputsOf, outputOf } from './task-datasets.ts';
 
-export function createTransformTaskKind(dataPlane: DataPlane) {
+export function createTransformTaskKind(dataPlane: () => DataPlane) {
   return defineTaskKind({
     name: 'transform',
     description: 'Runs declarative steps or SQL over the `inputs` datasets (DuckDB) and writes the result to the dataset in `outputs`.',
@@ -22,7 +22,7 @@ export function createTransformTaskKind(dataPlane: DataPlane) {
       if (ctx.config.from && !inputNames.includes(ctx.config.from)) {
         throw new ValidationError(`tasks.${ctx.taskId}.config.from: '${ctx.config.from}' is not one of the task's inputs (${inputNames.join(', ')})`);
       }
-      const session = await dataPlane.openSession(ctx);
+      const session = await dataPlane().openSession(ctx);
       try {
         const inputs: Record<string, string> = {};
         for (const name of inputNames) inputs[name] = await session.input(name);

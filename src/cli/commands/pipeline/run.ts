@@ -8,8 +8,7 @@ import { Command } from 'commander';
 import { loadSpecFile } from '../../../core/spec/load-spec-file.ts';
 import { parseParamPairs, resolveParams, type ParamValues } from '../../../core/spec/params.ts';
 import { validatePipelineSpec } from '../../../core/spec/validate-spec.ts';
-import { TaskKindRegistry } from '../../../runtime/task-kind-registry.ts';
-import { registerBuiltinTaskKinds } from '../../../runtime/task-kinds/builtin-task-kinds.ts';
+import { createTaskKindRegistry } from '../../../task-kinds.ts';
 import type { CliBackend, GlobalOptions } from '../../backend.ts';
 import { withBackend } from '../../create-backend.ts';
 import { humanStream, printJson } from '../../output.ts';
@@ -68,7 +67,7 @@ async function resolvePipeline(backend: CliBackend, target: string, params: Para
   if (!isFile && !looksLikeFile) return target;
   // loadSpecFile reports a missing file with its name.
   const { raw } = await loadSpecFile(target);
-  const { spec } = validatePipelineSpec(raw, registerBuiltinTaskKinds(new TaskKindRegistry()), target);
+  const { spec } = validatePipelineSpec(raw, createTaskKindRegistry(), target);
   resolveParams(spec, params);
   const { pipeline, version, newVersion } = await backend.registerFile(target);
   out.write(`pipeline ${pipeline.id} version ${version}${newVersion ? ' (new version)' : ''}\n`);

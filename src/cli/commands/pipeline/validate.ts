@@ -6,8 +6,7 @@ import { Command } from 'commander';
 import { loadSpecFile } from '../../../core/spec/load-spec-file.ts';
 import { specVersion } from '../../../core/spec/spec-version.ts';
 import { validatePipelineSpec } from '../../../core/spec/validate-spec.ts';
-import { TaskKindRegistry } from '../../../runtime/task-kind-registry.ts';
-import { registerBuiltinTaskKinds } from '../../../runtime/task-kinds/builtin-task-kinds.ts';
+import { createTaskKindRegistry } from '../../../task-kinds.ts';
 import { printJson } from '../../output.ts';
 
 /** Builds the `pipeline validate` command. Invalid files throw a ValidationError (exit 2, paths listed). */
@@ -18,7 +17,7 @@ export function pipelineValidateCommand(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const { raw } = await loadSpecFile(file);
-      const { spec, dag } = validatePipelineSpec(raw, registerBuiltinTaskKinds(new TaskKindRegistry()), file);
+      const { spec, dag } = validatePipelineSpec(raw, createTaskKindRegistry(), file);
       const version = specVersion(spec);
       if (options.json) {
         printJson({ ok: true, pipelineId: spec.id, version, tasks: spec.tasks.length, order: dag.order });
