@@ -11,8 +11,12 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../core/errors.ts';
 import { RUN_STATUSES, TASK_STATUSES } from '../core/statuses.ts';
 import {
+  DATASET_VERSION_STATUSES,
   LOG_STREAMS,
   STORE_DIALECTS,
+  type DatasetColumn as StoreDatasetColumn,
+  type DatasetRecord,
+  type DatasetVersionRecord,
   type PipelineRecord,
   type RunRecord,
   type TaskAttemptRecord,
@@ -148,6 +152,59 @@ export const ConnectorInfo = z
   })
   .register(apiSchemas, { id: 'ConnectorInfo' });
 export type ConnectorInfo = z.infer<typeof ConnectorInfo>;
+
+export const DatasetColumn = z
+  .object({
+    name: z.string(),
+    type: z.string().describe('DuckDB type name (BIGINT, VARCHAR, TIMESTAMP, STRUCT(...), ...)'),
+    nullable: z.boolean().optional(),
+  })
+  .register(apiSchemas, { id: 'DatasetColumn' });
+export type DatasetColumn = z.infer<typeof DatasetColumn>;
+
+export const DatasetVersionStatus = z.enum(DATASET_VERSION_STATUSES);
+export type DatasetVersionStatus = z.infer<typeof DatasetVersionStatus>;
+
+export const DatasetVersion = z
+  .object({
+    id: z.string(),
+    dataset: z.string(),
+    pipelineId: z.string(),
+    runId: z.string(),
+    taskId: z.string(),
+    status: DatasetVersionStatus.describe('staged: written, not visible downstream; published: current data; rejected: failed its checks'),
+    files: z.array(z.string()).describe('Storage keys of the Parquet files, relative to the storage root'),
+    rows: z.number().int(),
+    bytes: z.number().int(),
+    schema: z.array(DatasetColumn),
+    inputs: z.array(z.object({ dataset: z.string(), versionId: z.string() })).describe('Dataset versions the writing task read: the edges of lineage'),
+    stats: jsonObject.describe('Counts and notes of the task that wrote it (rejects, source locations, ...)'),
+    createdAt: isoTime,
+    publishedAt: isoTime.nullable(),
+  })
+  .register(apiSchemas, { id: 'DatasetVersion' });
+export type DatasetVersion = z.infer<typeof DatasetVersion>;
+
+export const Dataset = z
+  .object({
+    name: z.string(),
+    pipelineId: z.string().describe('The pipeline that last published it'),
+    latestVersionId: z.string().nullable(),
+    rows: z.number().int().describe('Rows of the latest published version'),
+    updatedAt: isoTime,
+  })
+  .register(apiSchemas, { id: 'Dataset' });
+export type Dataset = z.infer<typeof Dataset>;
+
+export const ColumnInfo = z
+  .object({ name: z.string(), type: z.string().describe('DuckDB type name'), nullable: z.boolean().optional() })
+  .register(apiSchemas, { id: 'ColumnInfo' });
+export type ColumnInfo = z.infer<typeof ColumnInfo>;
+
+export const DiscoveredRelation = z
+  .object({ name: z.string(), columns: z.array(ColumnInfo) })
+  .register(apiSchemas, { id: 'DiscoveredRelation' });
+export type DiscoveredRelation = z.infer<typeof DiscoveredRelation>;
 
 export const TaskKindInfo = z
   .object({
@@ -292,7 +349,103 @@ export const LogsResponse = z.object({
 });
 export type LogsResponse = z.infer<typeof LogsResponse>;
 
+// ---- datasets -------------------------------------------------------------------------
+
+export const DatasetNameParams = z.object({ name: z.string().min(1).describe('Dataset name') });
+export type DatasetNameParams = z.infer<typeof DatasetNameParams>;
+
+export const ListDatasetsResponse = z.object({ datasets: z.array(Dataset) });
+export type ListDatasetsResponse = z.infer<typeof ListDatasetsResponse>;
+
+export const DatasetDetailQuery = z.object({
+  limit: queryInt(1, 500).default(50).describe('Most versions to return, newest first (1-500, default 50)'),
+});
+export type DatasetDetailQuery = z.infer<typeof DatasetDetailQuery>;
+
+export const DatasetDetail = z.object({
+  dataset: Dataset,
+  versions: z.array(DatasetVersion).describe('Newest first'),
+});
+export type DatasetDetail = z.infer<typeof DatasetDetail>;
+
+const datasetStatusList = z
+  .string()
+  .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(DatasetVersionStatus))
+  .describe(`Comma-separated statuses: ${DATASET_VERSION_STATUSES.join(', ')}`);
+
+export const DatasetVersionsQuery = z.object({
+  run: z.string().min(1).optional().describe('Only the versions written by this run'),
+  status: datasetStatusList.optional(),
+  limit: queryInt(1, 500).default(50).describe('Page size (1-500, default 50)'),
+});
+export type DatasetVersionsQuery = z.infer<typeof DatasetVersionsQuery>;
+
+export const DatasetVersionsResponse = z.object({ versions: z.array(DatasetVersion).describe('Newest first') });
+export type DatasetVersionsResponse = z.infer<typeof DatasetVersionsResponse>;
+
+/** Which version of a dataset: by id, by the run that wrote it, or else the latest published. */
+const versionSelector = {
+  run: z.string().min(1).optional().describe('The version written by this run'),
+  version: z.string().min(1).optional().describe('This version id (wins over `run`)'),
+};
+
+export const DatasetPreviewQuery = z.object({
+  ...versionSelector,
+  limit: queryInt(1, 10_000).default(20).describe('Most rows to return (1-10000, default 20)'),
+  offset: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).describe('Rows to skip first'),
+});
+export type DatasetPreviewQuery = z.infer<typeof DatasetPreviewQuery>;
+
+export const DatasetPreview = z.object({
+  dataset: z.string(),
+  version: DatasetVersion,
+  columns: z.array(ColumnInfo),
+  rows: z.array(jsonObject).describe('Rows as objects; timestamps and dates as ISO strings, integers beyond 2^53 and bytes (base64) as strings'),
+});
+export type DatasetPreview = z.infer<typeof DatasetPreview>;
+
+export const DatasetSchemaQuery = z.object(versionSelector);
+export type DatasetSchemaQuery = z.infer<typeof DatasetSchemaQuery>;
+
+export const DatasetSchema = z.object({
+  dataset: z.string(),
+  version: DatasetVersion,
+  columns: z.array(ColumnInfo),
+});
+export type DatasetSchema = z.infer<typeof DatasetSchema>;
+
 // ---- connectors, metrics --------------------------------------------------------------
+
+export const ConnectorTypeParams = z.object({ type: z.string().min(1).describe('Connector type, such as postgres or file') });
+export type ConnectorTypeParams = z.infer<typeof ConnectorTypeParams>;
+
+export const TestConnectorBody = z.object({
+  connector: z
+    .object({ type: z.string().min(1).describe('Connector type') })
+    .catchall(z.unknown())
+    .describe('A connector block as in a spec: `{ type, ...config }`; `${env:NAME}` references are resolved from the server environment'),
+  discover: z.boolean().optional().describe('Also list the relations the connector can read'),
+  baseDir: z.string().min(1).optional().describe("Folder that relative paths resolve against, as the server sees it (default: the server's working folder)"),
+});
+export type TestConnectorBody = z.infer<typeof TestConnectorBody>;
+
+export const ConnectorTestResult = z
+  .object({
+    type: z.string(),
+    ok: z.boolean().describe('False when the check ran and failed (unreachable, refused, timed out)'),
+    message: z.string().optional().describe('What the connector reported, such as the server version'),
+    error: z
+      .object({
+        code: z.string().describe('A platform error code, the system code (ECONNREFUSED, a SQLSTATE, ...), TIMEOUT or CHECK_FAILED'),
+        message: z.string(),
+      })
+      .optional(),
+    relations: z.array(DiscoveredRelation).optional().describe('With `discover`: what the connector can read'),
+  })
+  .register(apiSchemas, { id: 'ConnectorTestResult' });
+export type ConnectorTestResult = z.infer<typeof ConnectorTestResult>;
+
 
 export const ConnectorsResponse = z.object({
   connectors: z.array(ConnectorInfo),
@@ -324,5 +477,8 @@ const recordsMatchStore: [
   Same<TaskAttempt, TaskAttemptRecord>,
   Same<TaskLog, TaskLogRecord>,
   Same<TaskDurationStat, StoreTaskDurationStat>,
-] = [true, true, true, true, true, true];
+  Same<Dataset, DatasetRecord>,
+  Same<DatasetVersion, DatasetVersionRecord>,
+  Same<DatasetColumn, StoreDatasetColumn>,
+] = [true, true, true, true, true, true, true, true, true];
 void recordsMatchStore;

@@ -42,18 +42,27 @@ function linesSql(files: readonly SourceFile[], input: ScanInput, type: 'JSON' |
   return `read_csv(${args.join(', ')})`;
 }
 
-/** `json_type` fails on invalid JSON; this is NULL for it instead. */
+/** Whether a text line is a JSON object; `json_type` throws on invalid JSON, so it only sees valid lines. */
 const OBJECT_LINE = "CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END";
 
 /** Builds the scan of NDJSON files; bad lines become rejects with file and line number. */
 export async function scanNdjson(input: ScanInput): Promise<ScanResult> {
-  const { duck, files, id } = input;
-  const errors = `dd_ndjson_errors_${id}`;
-  const scans = `dd_ndjson_scans_${id}`;
-  const rejects = `dd_ndjson_rejects_${id}`;
+  const tables = { errors: `dd_ndjson_errors_${input.id}`, scans: `dd_ndjson_scans_${input.id}`, rejects: `dd_ndjson_rejects_${input.id}` };
   const cleanup = async () => {
-    await duck.run([errors, scans, rejects].map((t) => `DROP TABLE IF EXISTS ${quoteIdent(t)}`).join('; '));
+    await input.duck.run(Object.values(tables).map((t) => `DROP TABLE IF EXISTS ${quoteIdent(t)}`).join('; '));
   };
+  try {
+    return { ...(await collectRejects(input, tables)), cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Reads every line once to collect the rejects, then picks the files read_json reads. */
+async function collectRejects(input: ScanInput, tables: { errors: string; scans: string; rejects: string }): Promise<ScanResult> {
+  const { duck, files } = input;
+  const { errors, scans, rejects } = tables;
   // Counting `line` (not `*`) makes DuckDB cast every line, which is what records the rejects.
   const [counts] = await duck.all(
     `SELECT count(line) AS good, to_json(list(DISTINCT filename) FILTER (WHERE line IS NOT NULL AND json_type(line) <> 'OBJECT'))::VARCHAR AS scalar_files
@@ -82,7 +91,7 @@ export async function scanNdjson(input: ScanInput): Promise<ScanResult> {
   const bad = await duck.all(`SELECT file, count(*) AS n FROM ${quoteIdent(rejects)} GROUP BY file`);
   const readArgs = ["format='newline_delimited'", ...compressionArg(input.config)];
   if (bad.length === 0) {
-    return { sql: `SELECT * FROM read_json(${[pathListSql(files), ...readArgs].join(', ')})`, rejectsSql: NO_REJECTS_SQL, cleanup };
+    return { sql: `SELECT * FROM read_json(${[pathListSql(files), ...readArgs].join(', ')})`, rejectsSql: NO_REJECTS_SQL };
   }
   // Only the files with bad lines are rewritten; the others are still read in place.
   const badFiles = new Set(bad.map((r) => String(r.file)));
@@ -95,7 +104,6 @@ export async function scanNdjson(input: ScanInput): Promise<ScanResult> {
   return {
     sql: `SELECT * FROM read_json(${[pathListSql(readable), ...readArgs].join(', ')})`,
     rejectsSql: `SELECT raw, reason, source FROM ${quoteIdent(rejects)} ORDER BY file, line`,
-    cleanup,
   };
 }
 

@@ -2,7 +2,7 @@
  * Events as NDJSON bytes, the fast path into DuckDB (`read_json` with GENERATOR_COLUMNS).
  * Bytes are written straight into one buffer: every text value comes from a pool whose JSON
  * fragments are encoded once, and numbers, hex ids and timestamps are written digit by digit.
- * Building a JS string per event and encoding it cost four times as much, mostly in GC.
+ * Building a JS string per event and encoding it cost several times as much, mostly in GC.
  */
 import { EventKind, type EventColumns } from './event-columns.ts';
 import type { EventPools } from './event-pools.ts';
