@@ -63,6 +63,8 @@ async function scan(config: FileConfig, params: Record<string, unknown> = {}): P
     const rows = await session.all(result.sql);
     const rejects = result.rejectsSql ? await session.all(result.rejectsSql) : [];
     await result.cleanup?.();
+    // Cleanup drops the scan's temp tables from the session it was given.
+    expect(await session.all("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'dd_%'")).toEqual([]);
     return { rows, rejects, types: Object.fromEntries(described.map((c) => [c.name, c.type])) };
   } finally {
     session.close();
@@ -409,6 +411,8 @@ describe('file connector: test and discover', () => {
     await expect(fileConnector.test(existing)).resolves.toMatchObject({ ok: true, message: expect.stringMatching(/1 matching file/) });
     const later = await createConnectorContext({ config: { path: path.join(dir, 'new/sub/') } });
     await expect(fileConnector.test(later)).resolves.toMatchObject({ ok: true, message: expect.stringMatching(/will be created/) });
+    await existing.dispose();
+    await later.dispose();
   });
 
   it('discovers each matched file with its columns', async () => {
@@ -455,6 +459,14 @@ describe('local dataset storage', () => {
     await storage.delete('orders/run-1');
     expect((await storage.list('orders')).map((o) => o.key)).toEqual(['orders/run-10/part-0.parquet']);
     await expect(storage.materialize(['orders/run-1/part-0.parquet'])).rejects.toSatisfy((e) => isErrorCode(e, 'NOT_FOUND'));
+  });
+
+  it('is chosen by URL: a path, file:// or s3://, and nothing else', async () => {
+    const dir = await folder();
+    expect(createDatasetStorage({ home: dir, url: `file://${dir}/lake` }).description).toBe(`local folder ${dir}/lake`);
+    expect(createDatasetStorage({ home: dir, url: 'relative/lake' }).description).toBe(`local folder ${dir}/relative/lake`);
+    expect(createDatasetStorage({ home: dir, url: 's3://lake/datasets', endpoint: 'http://127.0.0.1:1' }).kind).toBe('s3');
+    expect(() => createDatasetStorage({ home: dir, url: 'gs://lake/x' })).toThrow(/unsupported dataset storage URL/);
   });
 
   it('refuses keys that climb out of the root', async () => {

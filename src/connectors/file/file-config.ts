@@ -41,7 +41,7 @@ const jsonOptionsSchema = z
 const s3OptionsSchema = z
   .object({
     /** An S3-compatible endpoint (MinIO, s3rver); default AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. */
-    endpoint: z.string().url().optional(),
+    endpoint: z.url().optional(),
     region: z.string().min(1).optional(),
     access_key_id: z.string().min(1).optional(),
     secret_access_key: z.string().min(1).optional(),
@@ -55,21 +55,17 @@ export const fileConfigSchema = z
   .object({
     /** Present when the whole connection block is passed through; always `file`. */
     type: z.literal('file').optional(),
-    /**
-     * A file, a folder, a glob (`data/*.csv`, `logs/**\/*.json.gz`) or an S3 URL
-     * (`s3://bucket/prefix/*.json`). Relative paths are resolved against the spec's folder;
-     * `{{ params.name }}` is replaced by a run param.
-     */
-    path: z.string().min(1),
-    /** Default: inferred from the extension (`.csv`, `.json`, `.ndjson`/`.jsonl`, `.parquet`, with or without `.gz`). */
-    format: z.enum(FILE_FORMATS).optional(),
-    /** Default `auto`: gzip when the name ends in `.gz`. */
-    compression: z.enum(FILE_COMPRESSIONS).optional(),
+    // Descriptions (not only comments) so that the API's JSON schema explains the fields.
+    path: z
+      .string()
+      .min(1)
+      .describe('A file, a folder, a glob (data/*.csv, logs/**/*.json.gz) or an S3 URL (s3://bucket/prefix/*.json); relative to the spec folder; {{ params.name }} is replaced by a run param'),
+    format: z.enum(FILE_FORMATS).optional().describe('Default: from the extension (.csv, .tsv, .json, .ndjson, .jsonl, .parquet, with or without .gz)'),
+    compression: z.enum(FILE_COMPRESSIONS).optional().describe('Default auto: gzip when the name ends in .gz'),
     csv: csvOptionsSchema.optional(),
     json: jsonOptionsSchema.optional(),
     s3: s3OptionsSchema.optional(),
-    /** Sinks: write one `column=value/` folder per distinct value of these columns. */
-    partition_by: z.array(z.string().min(1)).min(1).optional(),
+    partition_by: z.array(z.string().min(1)).min(1).optional().describe('Sinks: one column=value/ folder per distinct value of these columns'),
   })
   .strict();
 

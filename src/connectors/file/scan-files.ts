@@ -34,23 +34,42 @@ export interface FileScan extends ScanResult {
 }
 
 /**
- * Scans the config's files. Downloads and temp files live in a folder of their own below the
- * call's temp folder, removed by `cleanup`.
+ * Scans the config's files. S3 downloads and the reader's temp files live in folders of their
+ * own below the call's temp folder, removed by `cleanup`.
  */
 export async function scanFiles(config: FileConfig, ctx: ScanFilesContext): Promise<FileScan> {
-  const id = randomUUID().replaceAll('-', '').slice(0, 16);
-  const tempDir = path.join(ctx.tempDir, `scan-${id}`);
-  await mkdir(tempDir, { recursive: true });
-  const location = await resolveFileLocation(config, { ...ctx, tempDir });
-  const removeTemp = () => rm(tempDir, { recursive: true, force: true });
+  const downloads = path.join(ctx.tempDir, `files-${randomUUID().slice(0, 8)}`);
+  const removeDownloads = () => rm(downloads, { recursive: true, force: true });
+  const location = await resolveFileLocation(config, { ...ctx, tempDir: downloads });
   try {
-    const { format, files } = await resolveSourceFiles(location, config);
+    const { format, files } = await resolveSourceFiles(location, config).finally(() => location.storage.close?.());
     ctx.signal?.throwIfAborted();
-    const scan = await READERS[format]({ duck: ctx.duck, files, config, tempDir, id, log: ctx.log });
+    const scan = await scanSourceFiles(config, format, files, ctx);
     return {
       ...scan,
       format,
       files,
+      cleanup: async () => {
+        await scan.cleanup?.();
+        await removeDownloads();
+      },
+    };
+  } catch (error) {
+    await removeDownloads();
+    throw error;
+  }
+}
+
+/** Scans exactly these files (already local): per-file discovery, appending to a single file. */
+export async function scanSourceFiles(config: FileConfig, format: FileFormat, files: SourceFile[], ctx: ScanFilesContext): Promise<ScanResult> {
+  const id = randomUUID().replaceAll('-', '').slice(0, 16);
+  const tempDir = path.join(ctx.tempDir, `scan-${id}`);
+  await mkdir(tempDir, { recursive: true });
+  const removeTemp = () => rm(tempDir, { recursive: true, force: true });
+  try {
+    const scan = await READERS[format]({ duck: ctx.duck, files, config, tempDir, id, log: ctx.log });
+    return {
+      ...scan,
       cleanup: async () => {
         await scan.cleanup?.();
         await removeTemp();
@@ -59,13 +78,5 @@ export async function scanFiles(config: FileConfig, ctx: ScanFilesContext): Prom
   } catch (error) {
     await removeTemp();
     throw error;
-  } finally {
-    location.storage.close?.();
   }
-}
-
-/** Scans exactly these files (already local), for per-file discovery. */
-export async function scanSourceFiles(config: FileConfig, format: FileFormat, files: SourceFile[], ctx: ScanFilesContext & { tempDir: string }): Promise<ScanResult> {
-  const id = randomUUID().replaceAll('-', '').slice(0, 16);
-  return READERS[format]({ duck: ctx.duck, files, config, tempDir: ctx.tempDir, id, log: ctx.log });
 }

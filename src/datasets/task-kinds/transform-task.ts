@@ -3,7 +3,7 @@
  * dedupe, sort, limit, union, sql, function) over the datasets named in `inputs`, compiled to
  * one DuckDB query, written to the dataset named in `outputs`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import { executeTransform, transformConfigSchema } from '../../engine/transforms/index.ts';
 import { defineTaskKind } from '../../runtime/task-kind.ts';
