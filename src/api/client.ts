@@ -5,9 +5,17 @@
  */
 import { ERROR_CODES, PlatformError, type ErrorCode } from '../core/errors.ts';
 import type { RunStatus } from '../core/statuses.ts';
+import type { DatasetVersionStatus } from '../store/store.ts';
 import {
   API_PREFIX,
+  type ConnectorInfo,
   type ConnectorsResponse,
+  type ConnectorTestResult,
+  type Dataset,
+  type DatasetDetail,
+  type DatasetPreview,
+  type DatasetSchema,
+  type DatasetVersion,
   type Health,
   type ListRunsResponse,
   type LogsResponse,
@@ -44,6 +52,30 @@ export interface LogsFilter {
   /** Only lines with an id above this (the previous `nextAfter`). */
   after?: number;
   limit?: number;
+}
+
+/** Which version of a dataset: by id, by the run that wrote it, or (neither) the latest published. */
+export interface DatasetVersionSelector {
+  run?: string;
+  version?: string;
+}
+
+export interface DatasetPreviewOptions extends DatasetVersionSelector {
+  limit?: number;
+  offset?: number;
+}
+
+export interface DatasetVersionsFilter {
+  run?: string;
+  status?: DatasetVersionStatus[];
+  limit?: number;
+}
+
+/** A connector check: the block as in a spec, and where its relative paths resolve on the server. */
+export interface TestConnectorInput {
+  connector: { type: string } & Record<string, unknown>;
+  discover?: boolean;
+  baseDir?: string;
 }
 
 /**
@@ -123,6 +155,39 @@ export class ApiClient {
 
   connectors(): Promise<ConnectorsResponse> {
     return this.request('GET', `${API_PREFIX}/connectors`);
+  }
+
+  getConnector(type: string): Promise<ConnectorInfo> {
+    return this.request('GET', `${API_PREFIX}/connectors/${encodeURIComponent(type)}`);
+  }
+
+  /** Checks a connector config on the server; a check that ran and failed resolves with `ok: false`. */
+  testConnector(input: TestConnectorInput): Promise<ConnectorTestResult> {
+    return this.request('POST', `${API_PREFIX}/connectors/test`, { body: input });
+  }
+
+  async listDatasets(): Promise<Dataset[]> {
+    return (await this.request<{ datasets: Dataset[] }>('GET', `${API_PREFIX}/datasets`)).datasets;
+  }
+
+  /** A dataset with its newest `limit` versions. */
+  getDataset(name: string, options: { limit?: number } = {}): Promise<DatasetDetail> {
+    return this.request('GET', `${API_PREFIX}/datasets/${encodeURIComponent(name)}`, { query: { limit: options.limit } });
+  }
+
+  async listDatasetVersions(name: string, filter: DatasetVersionsFilter = {}): Promise<DatasetVersion[]> {
+    const query = { run: filter.run, status: filter.status?.join(','), limit: filter.limit };
+    return (await this.request<{ versions: DatasetVersion[] }>('GET', `${API_PREFIX}/datasets/${encodeURIComponent(name)}/versions`, { query })).versions;
+  }
+
+  /** Rows of a dataset version, JSON-safe (times as ISO strings, big integers as strings). */
+  previewDataset(name: string, options: DatasetPreviewOptions = {}): Promise<DatasetPreview> {
+    const query = { run: options.run, version: options.version, limit: options.limit, offset: options.offset };
+    return this.request('GET', `${API_PREFIX}/datasets/${encodeURIComponent(name)}/preview`, { query });
+  }
+
+  getDatasetSchema(name: string, selector: DatasetVersionSelector = {}): Promise<DatasetSchema> {
+    return this.request('GET', `${API_PREFIX}/datasets/${encodeURIComponent(name)}/schema`, { query: { run: selector.run, version: selector.version } });
   }
 
   private async request<T>(

@@ -8,6 +8,8 @@
  * accident: adding a field to the API is a deliberate edit of this file.
  */
 import { z } from 'zod';
+import type { ConnectorInfo as CoreConnectorInfo, DiscoveredRelation as CoreDiscoveredRelation } from '../connectors/connector.ts';
+import type { ConnectorTestResult as CoreConnectorTestResult } from '../connectors/test-connector.ts';
 import { ERROR_CODES } from '../core/errors.ts';
 import { RUN_STATUSES, TASK_STATUSES } from '../core/statuses.ts';
 import {
@@ -467,7 +469,7 @@ export function errorResponses<const S extends number>(...statuses: S[]): Record
   return Object.fromEntries(statuses.map((status) => [status, ErrorBody])) as Record<S, typeof ErrorBody>;
 }
 
-// The API's records must stay interchangeable with the store's, so a CLI command works the same
+// The API's records must stay interchangeable with the store's (and the connectors'), so a CLI command works the same
 // against a local platform and a server: this fails to compile when either side drifts.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const recordsMatchStore: [
@@ -480,5 +482,8 @@ const recordsMatchStore: [
   Same<Dataset, DatasetRecord>,
   Same<DatasetVersion, DatasetVersionRecord>,
   Same<DatasetColumn, StoreDatasetColumn>,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<ConnectorInfo, CoreConnectorInfo>,
+  Same<DiscoveredRelation, CoreDiscoveredRelation>,
+  Same<ConnectorTestResult, CoreConnectorTestResult>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 void recordsMatchStore;

@@ -18,6 +18,7 @@ import { zodIssues } from '../core/zod-issues.ts';
 import type { Platform } from '../platform.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { connectorRoutes } from './routes/connectors.ts';
+import { datasetRoutes } from './routes/datasets.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -93,14 +94,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       openapi: '3.1.0',
       info: {
         title: 'DataDog Platform API',
-        description: 'Register pipelines, trigger and watch runs, read task logs.',
+        description: 'Register pipelines, trigger and watch runs, read task logs, browse datasets, test connectors.',
         version: packageVersion(),
       },
       tags: [
         { name: 'health', description: 'Liveness and server facts' },
         { name: 'pipelines', description: 'Pipeline specs and their versions' },
         { name: 'executions', description: 'Runs of pipelines: status, logs, cancel, re-run' },
-        { name: 'connectors', description: 'Connector types and task kinds' },
+        { name: 'datasets', description: 'Datasets, their versions, schemas and rows' },
+        { name: 'connectors', description: 'Connector types and task kinds; connector checks' },
         { name: 'metrics', description: 'Run and task statistics' },
       ],
     },
@@ -112,6 +114,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(metricsRoutes, { platform, apiPrefix: API_PREFIX });
   await app.register(pipelineRoutes, { platform, prefix: API_PREFIX });
   await app.register(executionRoutes, { platform, prefix: API_PREFIX });
+  await app.register(datasetRoutes, { platform, prefix: API_PREFIX });
   await app.register(connectorRoutes, { platform, prefix: API_PREFIX });
   await app.register(docsRoutes);
   await app.ready();

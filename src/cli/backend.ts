@@ -4,9 +4,12 @@
  * (`--server URL` or DATADOG_SERVER); it asks a CliBackend. Implementations live in
  * `backends/local-backend.ts` and `backends/remote-backend.ts`.
  */
+import type { ConnectorInfo } from '../connectors/connector.ts';
+import type { ConnectorBlock, ConnectorTestResult } from '../connectors/test-connector.ts';
 import type { ParamValues } from '../core/spec/params.ts';
 import type { TaskStatus } from '../core/statuses.ts';
-import type { LogStream, PipelineRecord, RunRecord, TaskAttemptRecord, TaskLogRecord, TaskRunRecord } from '../store/store.ts';
+import type { DatasetPreview } from '../datasets/dataset-catalog.ts';
+import type { DatasetRecord, DatasetVersionRecord, LogStream, PipelineRecord, RunRecord, TaskAttemptRecord, TaskLogRecord, TaskRunRecord } from '../store/store.ts';
 
 /** Where the backend runs pipelines: in the CLI's own process, or on a server. */
 export const BACKEND_MODES = ['local', 'remote'] as const;
@@ -81,6 +84,28 @@ export interface LogQuery {
   limit?: number;
 }
 
+/** A dataset with its newest versions. */
+export interface DatasetDetail {
+  dataset: DatasetRecord;
+  versions: DatasetVersionRecord[];
+}
+
+/** Which rows of which version `dataset preview` shows; without run or version, the latest published. */
+export interface DatasetPreviewQuery {
+  runId?: string;
+  versionId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A connector check: the block of a conn.yaml and the folder its relative paths resolve against. */
+export interface ConnectorTestQuery {
+  connector: ConnectorBlock;
+  /** Absolute folder of the file the block came from. */
+  baseDir: string;
+  discover?: boolean;
+}
+
 /** What the commands need from the platform, in either mode. */
 export interface CliBackend {
   readonly mode: BackendMode;
@@ -97,6 +122,14 @@ export interface CliBackend {
   rerun(runId: string): Promise<RunRecord>;
   /** Follows a run until it finishes, reporting changes to the observer; resolves with the final detail. */
   followRun(runId: string, observer?: RunObserver): Promise<RunDetail>;
+  listDatasets(): Promise<DatasetRecord[]>;
+  /** A dataset with its newest `versionLimit` versions (NOT_FOUND when unknown). */
+  getDataset(name: string, versionLimit?: number): Promise<DatasetDetail>;
+  /** Rows of a dataset version, JSON-safe in both modes (times as ISO strings, big integers as strings). */
+  previewDataset(name: string, query?: DatasetPreviewQuery): Promise<DatasetPreview>;
+  listConnectors(): Promise<ConnectorInfo[]>;
+  /** Checks a connector config: throws a ValidationError when it is invalid, resolves `ok: false` when the check failed. */
+  testConnector(query: ConnectorTestQuery): Promise<ConnectorTestResult>;
   /** Releases the store, the engine or the connection. */
   close(): Promise<void>;
 }

@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { errorCodeOf, formatIssues, messageOf, type ErrorCode, type Issue } from '../core/errors.ts';
+import { connectorCommand } from './commands/connector/index.ts';
+import { datasetCommand } from './commands/dataset/index.ts';
 import { pipelineCommand } from './commands/pipeline/index.ts';
 import { serverCommand } from './commands/server.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -35,11 +37,15 @@ function packageVersion(): string {
 export function createProgram(): Command {
   const program = new Command('datadog')
     .description('DataDog Platform: pipelines as DAGs of tasks, run locally or on a server')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    // Only -V here: `dataset preview --version ID` needs the long flag, and commander hands a
+    // program option the flag wherever it appears. A leading --version still works (see main).
+    .version(packageVersion(), '-V', 'print the version (also --version as the first argument)')
     .addOption(new Option('--server <url>', 'talk to a DataDog server instead of running in this process').env('DATADOG_SERVER'))
     .addOption(new Option('--home <dir>', 'home folder of local mode (store, datasets)').env('DATADOG_HOME'))
     .option('--verbose', 'log what the platform does (to stderr)')
     .addCommand(pipelineCommand())
+    .addCommand(datasetCommand())
+    .addCommand(connectorCommand())
     .addCommand(serverCommand())
     .addCommand(workerCommand());
   applyRecursively(program, (command) => command.exitOverride().showHelpAfterError('(add --help for usage)'));
@@ -52,8 +58,9 @@ export function createProgram(): Command {
  */
 export async function main(argv: string[]): Promise<void> {
   const program = createProgram();
+  const args = argv[2] === '--version' ? [...argv.slice(0, 2), '-V', ...argv.slice(3)] : argv;
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
   } catch (error) {
     process.exitCode = reportError(error, argv.includes('--verbose'));
   }

@@ -13,8 +13,7 @@
  */
 import { isErrorCode, messageOf, PlatformError, ValidationError } from '../core/errors.ts';
 import { zodIssues } from '../core/zod-issues.ts';
-import type { Connector, DiscoveredRelation } from './connector.ts';
-import type { ConnectorRegistry } from './connector.ts';
+import type { Connector, ConnectorRegistry, DiscoveredRelation } from './connector.ts';
 import { createConnectorContext } from './connector-context.ts';
 import { redactSecrets, resolveSecrets } from './secrets.ts';
 

@@ -3,12 +3,27 @@
  * runs pipelines right here. A run started by this process lives only as long as the process,
  * which is why local `pipeline run` always waits for the end.
  */
+import type { ConnectorInfo } from '../../connectors/connector.ts';
+import { testConnector, type ConnectorTestResult } from '../../connectors/test-connector.ts';
 import type { TaskLogEvent, TaskStatusEvent } from '../../core/event-bus.ts';
 import type { ParamValues } from '../../core/spec/params.ts';
+import type { DatasetPreview } from '../../datasets/dataset-catalog.ts';
+import { toJsonRows } from '../../datasets/json-rows.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createPlatform, type Platform } from '../../platform.ts';
-import type { PipelineRecord, RunRecord } from '../../store/store.ts';
-import type { CliBackend, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver, TaskUpdate } from '../backend.ts';
+import type { DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
+import type {
+  CliBackend,
+  ConnectorTestQuery,
+  DatasetDetail,
+  DatasetPreviewQuery,
+  LogPage,
+  LogQuery,
+  RegisterResult,
+  RunDetail,
+  RunObserver,
+  TaskUpdate,
+} from '../backend.ts';
 import { pollRun } from './poll-run.ts';
 
 export interface LocalBackendOptions {
@@ -102,6 +117,28 @@ export class LocalBackend implements CliBackend {
       this.followers.delete(runId);
     }
     return this.getRun(runId);
+  }
+
+  listDatasets(): Promise<DatasetRecord[]> {
+    return this.platform.datasets.list();
+  }
+
+  getDataset(name: string, versionLimit?: number): Promise<DatasetDetail> {
+    return this.platform.datasets.get(name, versionLimit);
+  }
+
+  async previewDataset(name: string, query: DatasetPreviewQuery = {}): Promise<DatasetPreview> {
+    const preview = await this.platform.datasets.preview(name, query);
+    // The same values a server would send, so `--json` and the table do not depend on the mode.
+    return { ...preview, rows: toJsonRows(preview.rows) };
+  }
+
+  async listConnectors(): Promise<ConnectorInfo[]> {
+    return this.platform.connectors.list();
+  }
+
+  testConnector(query: ConnectorTestQuery): Promise<ConnectorTestResult> {
+    return testConnector(this.platform.connectors, query.connector, { baseDir: query.baseDir, discover: query.discover ?? false });
   }
 
   async close(): Promise<void> {

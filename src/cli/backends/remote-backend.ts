@@ -3,10 +3,13 @@
  * the server, so a run outlives the CLI; following one is polling its status and logs.
  */
 import { ApiClient } from '../../api/client.ts';
+import type { ConnectorInfo } from '../../connectors/connector.ts';
+import type { ConnectorTestResult } from '../../connectors/test-connector.ts';
 import { loadSpecFile } from '../../core/spec/load-spec-file.ts';
 import type { ParamValues } from '../../core/spec/params.ts';
-import type { PipelineRecord, RunRecord } from '../../store/store.ts';
-import type { CliBackend, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver } from '../backend.ts';
+import type { DatasetPreview } from '../../datasets/dataset-catalog.ts';
+import type { DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
+import type { CliBackend, ConnectorTestQuery, DatasetDetail, DatasetPreviewQuery, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver } from '../backend.ts';
 import { pollRun } from './poll-run.ts';
 
 /** How often a followed run is polled. */
@@ -57,6 +60,27 @@ export class RemoteBackend implements CliBackend {
 
   followRun(runId: string, observer?: RunObserver): Promise<RunDetail> {
     return pollRun({ runId, getRun: (id) => this.getRun(id), getLogs: (id, q) => this.getLogs(id, q), intervalMs: POLL_MS, ...(observer ? { observer } : {}) });
+  }
+
+  listDatasets(): Promise<DatasetRecord[]> {
+    return this.client.listDatasets();
+  }
+
+  getDataset(name: string, versionLimit?: number): Promise<DatasetDetail> {
+    return this.client.getDataset(name, versionLimit !== undefined ? { limit: versionLimit } : {});
+  }
+
+  previewDataset(name: string, query: DatasetPreviewQuery = {}): Promise<DatasetPreview> {
+    return this.client.previewDataset(name, { run: query.runId, version: query.versionId, limit: query.limit, offset: query.offset });
+  }
+
+  async listConnectors(): Promise<ConnectorInfo[]> {
+    return (await this.client.connectors()).connectors;
+  }
+
+  testConnector(query: ConnectorTestQuery): Promise<ConnectorTestResult> {
+    // The folder as this machine sees it: right for a server on the same machine or sharing the files.
+    return this.client.testConnector({ connector: query.connector, baseDir: query.baseDir, ...(query.discover ? { discover: true } : {}) });
   }
 
   async close(): Promise<void> {
