@@ -19,6 +19,14 @@ export interface PlatformConfig {
   duckdbMemoryLimit: string;
   /** Connector plugin packages to load and register (DATADOG_PLUGINS, comma-separated). */
   plugins: string[];
+  /** Where tasks run: in this process (`local`) or on `datadog worker` processes (`distributed`, DATADOG_EXECUTOR). */
+  executorKind: 'local' | 'distributed';
+  /** Redis for the distributed executor (REDIS_URL). */
+  redisUrl: string;
+  /** Prefix of the distributed executor's queues and channels (DATADOG_QUEUE_PREFIX). */
+  queuePrefix: string;
+  /** How long a run's lease lasts without renewal (DATADOG_LEASE_MS): a stopped server's runs are resumed after it. */
+  leaseMs: number;
   logLevel: string;
   host: string;
   port: number;
@@ -34,6 +42,10 @@ export function resolveConfig(input: PlatformConfigInput = {}, env: NodeJS.Proce
     pools: input.pools ?? {},
     duckdbMemoryLimit: input.duckdbMemoryLimit ?? env.DUCKDB_MEMORY_LIMIT ?? '1GB',
     plugins: input.plugins ?? (env.DATADOG_PLUGINS ? env.DATADOG_PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : []),
+    executorKind: input.executorKind ?? (env.DATADOG_EXECUTOR === 'distributed' ? 'distributed' : 'local'),
+    redisUrl: input.redisUrl ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    queuePrefix: input.queuePrefix ?? env.DATADOG_QUEUE_PREFIX ?? 'datadog',
+    leaseMs: input.leaseMs ?? (Number(env.DATADOG_LEASE_MS) || 30_000),
     logLevel: input.logLevel ?? env.LOG_LEVEL ?? 'info',
     host: input.host ?? env.HOST ?? '127.0.0.1',
     port: input.port ?? (env.PORT ? Number(env.PORT) : 8000),

@@ -26,6 +26,7 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics, type PlatformMetrics } from './observability/metrics.ts';
 import type { Clock } from './runtime/clock.ts';
 import type { Executor } from './runtime/executor.ts';
+import { DistributedExecutor } from './runtime/executors/distributed/distributed-executor.ts';
 import { LocalExecutor } from './runtime/executors/local.ts';
 import type { LoadedPipeline } from './runtime/loaded-pipeline.ts';
 import { RunEngine } from './runtime/run-engine.ts';
@@ -39,10 +40,9 @@ export interface CreatePlatformOptions extends PlatformConfigInput {
   store?: Store;
   logger?: Logger;
   clock?: Clock;
-  /** Use this executor instead of the local one. */
+  /** Use this executor instead of the one the config names. */
   executor?: Executor;
-  /** Lease and poll timings of the engine. */
-  leaseMs?: number;
+  /** Poll timing of the engine (cancel requests from other processes, lease renewal). */
   pollMs?: number;
 }
 
@@ -258,7 +258,24 @@ export class Platform {
     return resumed;
   }
 
+  /**
+   * Resumes orphaned runs now and then every `intervalMs` (a server does this: when another
+   * server sharing the store stops, its runs are taken over once their leases expire).
+   */
+  startReconciler(intervalMs = Math.max(1000, Math.floor(this.config.leaseMs / 2))): void {
+    if (this.reconciler) return;
+    const tick = (): void => {
+      void this.resumeOrphanedRuns().catch((error: unknown) => this.logger.error({ err: error }, 'reconciling runs failed'));
+    };
+    tick();
+    this.reconciler = setInterval(tick, intervalMs);
+    this.reconciler.unref();
+  }
+
+  private reconciler: ReturnType<typeof setInterval> | undefined;
+
   async close(): Promise<void> {
+    if (this.reconciler) clearInterval(this.reconciler);
     await this.engine.close();
     await this.executor.close();
     this.metrics.stop();
@@ -295,7 +312,11 @@ export async function createPlatform(options: CreatePlatformOptions = {}): Promi
   const dataPlane = new DataPlane({ store, storage, duck: openDuck, connectors, home: config.home, logger });
   const taskKinds = createTaskKindRegistry({ connectors, dataPlane });
   const bus = new EventBus();
-  const executor = options.executor ?? new LocalExecutor({ kinds: taskKinds, home: config.home, concurrency: config.concurrency });
+  const executor =
+    options.executor ??
+    (config.executorKind === 'distributed'
+      ? new DistributedExecutor({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger })
+      : new LocalExecutor({ kinds: taskKinds, home: config.home, concurrency: config.concurrency }));
   const engine = new RunEngine({
     store,
     executor,
@@ -303,7 +324,7 @@ export async function createPlatform(options: CreatePlatformOptions = {}): Promi
     logger,
     pools: config.pools,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    leaseMs: config.leaseMs,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
   });
   const metrics = createMetrics(bus);

@@ -10,6 +10,8 @@ import type { LogStream } from '../store/store.ts';
 export interface TaskDispatch {
   readonly runId: string;
   readonly pipelineId: string;
+  /** Version (content hash) of the pipeline spec the run executes. */
+  readonly pipelineVersion: string;
   readonly taskId: string;
   readonly attempt: number;
   readonly task: TaskSpec;
@@ -47,5 +49,12 @@ export interface Executor {
   readonly name: string;
   /** Runs the attempt somewhere; resolves with its outcome and never rejects. */
   execute(dispatch: TaskDispatch): Promise<TaskOutcome>;
+  /**
+   * Re-attaches to an attempt dispatched by an engine that stopped (a server restart): resolves
+   * with a handle on its outcome when the executor still knows it, or undefined when it was lost
+   * and must be dispatched again. (A handle, not a bare promise: promises of promises flatten.)
+   * Executors whose tasks die with their process leave this out.
+   */
+  reattach?(dispatch: TaskDispatch): Promise<{ outcome: Promise<TaskOutcome> } | undefined>;
   close(): Promise<void>;
 }

@@ -16,7 +16,7 @@ import { isTerminalRunStatus, isTerminalTaskStatus, type RunStatus, type TaskSta
 import type { RunRecord, Store, TaskAttemptRecord, TaskRunRecord } from '../store/store.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
-import type { Executor, SerializedError, TaskOutcome } from './executor.ts';
+import type { Executor, SerializedError, TaskDispatch, TaskOutcome } from './executor.ts';
 import type { LoadedPipeline } from './loaded-pipeline.ts';
 import { decideRetry } from './retry-policy.ts';
 import { decideTrigger } from './trigger-rules.ts';
@@ -164,8 +164,13 @@ export class RunEngine {
     if (!run || isTerminalRunStatus(run.status)) return false;
     const taskRuns = await this.store.getTaskRuns(runId);
     const now = iso(this.clock.now());
+    const reattach = new Set<string>();
     for (const taskRun of taskRuns) {
-      if (taskRun.status === 'running' || taskRun.status === 'queued' || taskRun.status === 'up_for_retry') {
+      const inFlight = taskRun.status === 'running' || taskRun.status === 'queued';
+      if (inFlight && this.executor.reattach && taskRun.attempts > 0) {
+        // The attempt may still be running elsewhere (a remote worker): look for it first.
+        reattach.add(taskRun.taskId);
+      } else if (inFlight || taskRun.status === 'up_for_retry') {
         // The process that ran it is gone; its attempt can't report, so the task starts over.
         taskRun.status = 'pending';
         taskRun.nextAttemptAt = null;
@@ -173,13 +178,15 @@ export class RunEngine {
     }
     const attempts = await this.store.getAttempts(runId);
     for (const attempt of attempts) {
-      if (attempt.finishedAt === null) {
+      if (attempt.finishedAt === null && !(reattach.has(attempt.taskId) && attempt.attempt === taskRuns.find((t) => t.taskId === attempt.taskId)?.attempts)) {
         this.writer.attempt({ ...attempt, status: 'failed', finishedAt: now, error: 'the process running this attempt stopped', errorCode: 'INTERNAL' });
       }
     }
     run.owner = this.owner;
-    this.logger.info({ run_id: runId, pipeline_id: run.pipelineId }, 'resuming run');
+    this.logger.info({ run_id: runId, pipeline_id: run.pipelineId, reattaching: reattach.size }, 'resuming run');
     this.drive(run, pipeline, taskRuns);
+    const active = this.active.get(runId);
+    if (active) await Promise.all([...reattach].map((taskId) => this.reattachAttempt(active, taskId)));
     return true;
   }
 
@@ -322,48 +329,85 @@ export class RunEngine {
   }
 
   private startAttempt(active: ActiveRun, taskId: string): void {
-    const task = active.tasks.get(taskId) as TaskSpec;
     const taskRun = active.state.get(taskId) as TaskRunRecord;
     taskRun.attempts += 1;
     const attempt: Attempt = { number: taskRun.attempts, controller: new AbortController(), live: true };
     active.inFlight.set(taskId, attempt);
+    void this.executor.execute(this.dispatchFor(active, taskId, attempt)).then((outcome) => {
+      if (attempt.live) this.endAttempt(active, taskId, attempt, outcome);
+    });
+  }
+
+  /**
+   * Picks an attempt back up after a restart: the executor may still know it (a job on a
+   * remote worker); otherwise the attempt is recorded as lost and the task queued again.
+   */
+  private async reattachAttempt(active: ActiveRun, taskId: string): Promise<void> {
+    const taskRun = active.state.get(taskId) as TaskRunRecord;
+    const task = active.tasks.get(taskId) as TaskSpec;
+    const attempt: Attempt = { number: taskRun.attempts, controller: new AbortController(), live: true, startedAt: taskRun.startedAt ? Date.parse(taskRun.startedAt) : this.clock.now() };
+    active.inFlight.set(taskId, attempt);
+    const pool = this.poolOf(active, task);
+    if (pool !== undefined) this.poolRunning.set(pool, (this.poolRunning.get(pool) ?? 0) + 1);
+    let handle: { outcome: Promise<TaskOutcome> } | undefined;
+    try {
+      handle = await this.executor.reattach?.(this.dispatchFor(active, taskId, attempt));
+    } catch (error) {
+      active.logger.warn({ err: error, task_id: taskId }, 'could not re-attach to the task; running it again');
+    }
+    if (handle) {
+      active.logger.info({ task_id: taskId, attempt: attempt.number }, `re-attached to task ${taskId}`);
+      void handle.outcome.then((result) => {
+        if (attempt.live) this.endAttempt(active, taskId, attempt, result);
+      });
+      return;
+    }
+    // Lost: close the attempt and queue the task again, outside the retry budget (not the task's fault).
+    attempt.live = false;
+    active.inFlight.delete(taskId);
+    if (pool !== undefined) this.poolRunning.set(pool, (this.poolRunning.get(pool) ?? 1) - 1);
+    this.writer.attempt({ ...this.attemptRecord(active, taskId, attempt, 'failed', this.clock.now(), { code: 'INTERNAL', message: 'the process running this attempt stopped', userCode: false }) });
+    if (active.cancelling) return this.maybeFinish(active);
+    this.setTask(active, taskId, 'queued', { queuedAt: iso(this.clock.now()) });
+    active.ready.push(taskId);
+    this.pump(active);
+  }
+
+  /** The dispatch of one attempt, wired to this engine's state for start, logs and timeouts. */
+  private dispatchFor(active: ActiveRun, taskId: string, attempt: Attempt): TaskDispatch {
+    const task = active.tasks.get(taskId) as TaskSpec;
     const logger = active.logger.child({ task_id: taskId, attempt: attempt.number });
     const timeoutMs = task.timeout ?? active.pipeline.spec.defaults.timeout;
-
-    void this.executor
-      .execute({
-        runId: active.run.id,
-        pipelineId: active.run.pipelineId,
-        taskId,
-        attempt: attempt.number,
-        task,
-        params: active.run.params,
-        priority: task.priority,
-        baseDir: active.pipeline.baseDir,
-        sourcePath: active.pipeline.sourcePath,
-        signal: attempt.controller.signal,
-        onStart: (worker) => {
-          if (!attempt.live) return;
-          attempt.startedAt = this.clock.now();
-          attempt.worker = worker;
-          this.writer.attempt(this.attemptRecord(active, taskId, attempt, 'running'));
-          this.setTask(active, taskId, 'running', { startedAt: iso(attempt.startedAt) });
-          if (timeoutMs !== undefined) {
-            attempt.timeoutTimer = this.clock.setTimeout(() => this.timeOut(active, taskId, attempt, timeoutMs), timeoutMs);
-          }
-        },
-        onLog: (entry) => {
-          if (!attempt.live) return;
-          const ts = iso(this.clock.now());
-          this.writer.log({ runId: active.run.id, taskId, attempt: attempt.number, ts, ...entry });
-          this.bus.emit('task.log', { runId: active.run.id, pipelineId: active.run.pipelineId, taskId, attempt: attempt.number, ts, ...entry });
-          logger.debug({ stream: entry.stream }, entry.message);
-        },
-      })
-      .then((outcome) => {
+    return {
+      runId: active.run.id,
+      pipelineId: active.run.pipelineId,
+      pipelineVersion: active.run.pipelineVersion,
+      taskId,
+      attempt: attempt.number,
+      task,
+      params: active.run.params,
+      priority: task.priority,
+      baseDir: active.pipeline.baseDir,
+      sourcePath: active.pipeline.sourcePath,
+      signal: attempt.controller.signal,
+      onStart: (worker) => {
+        if (!attempt.live || attempt.worker !== undefined) return;
+        attempt.startedAt = this.clock.now();
+        attempt.worker = worker;
+        this.writer.attempt(this.attemptRecord(active, taskId, attempt, 'running'));
+        this.setTask(active, taskId, 'running', { startedAt: iso(attempt.startedAt) });
+        if (timeoutMs !== undefined) {
+          attempt.timeoutTimer = this.clock.setTimeout(() => this.timeOut(active, taskId, attempt, timeoutMs), timeoutMs);
+        }
+      },
+      onLog: (entry) => {
         if (!attempt.live) return;
-        this.endAttempt(active, taskId, attempt, outcome);
-      });
+        const ts = iso(this.clock.now());
+        this.writer.log({ runId: active.run.id, taskId, attempt: attempt.number, ts, ...entry });
+        this.bus.emit('task.log', { runId: active.run.id, pipelineId: active.run.pipelineId, taskId, attempt: attempt.number, ts, ...entry });
+        logger.debug({ stream: entry.stream }, entry.message);
+      },
+    };
   }
 
   private timeOut(active: ActiveRun, taskId: string, attempt: Attempt, timeoutMs: number): void {

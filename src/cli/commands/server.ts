@@ -15,6 +15,8 @@ interface ServerOptions {
   home?: string;
   examples?: string;
   logRequests?: boolean;
+  executor?: string;
+  redis?: string;
 }
 
 /** The package's example pipelines, registered at start so a fresh server has something to run. */
@@ -29,6 +31,8 @@ export function serverCommand(): Command {
     .option('--home <dir>', 'platform home folder: SQLite store and local state (env DATADOG_HOME)')
     .option('--examples <dir>', "register every pipeline file of this folder at start (default: the package's examples/)")
     .option('--log-requests', 'log every HTTP request')
+    .option('--executor <kind>', 'where tasks run: local (in this process) or distributed (on `datadog worker` processes; env DATADOG_EXECUTOR)')
+    .option('--redis <url>', 'Redis for the distributed executor (env REDIS_URL)')
     .action(async (_options: ServerOptions, command: Command) => {
       // optsWithGlobals: `--home` may also be a program-wide option that the parent parsed.
       const options = command.optsWithGlobals<ServerOptions>();
@@ -36,8 +40,13 @@ export function serverCommand(): Command {
       const examplesDir = options.examples ?? (existsSync(PACKAGE_EXAMPLES) ? PACKAGE_EXAMPLES : undefined);
       // Imported here so that other commands do not pay for loading the server.
       const [{ createPlatform }, { startServer }] = await Promise.all([import('../../platform.ts'), import('../../api/start-server.ts')]);
+      if (options.executor && options.executor !== 'local' && options.executor !== 'distributed') {
+        throw new ValidationError(`--executor: expected local or distributed, got '${options.executor}'`);
+      }
       const platform = await createPlatform({
         ...(options.home ? { home: options.home } : {}),
+        ...(options.executor ? { executorKind: options.executor as 'local' | 'distributed' } : {}),
+        ...(options.redis ? { redisUrl: options.redis } : {}),
         host: options.host ?? '127.0.0.1',
         port,
       });
@@ -54,6 +63,7 @@ export function serverCommand(): Command {
         await platform.close().catch(() => undefined);
         throw error;
       }
+      platform.startReconciler();
       process.stdout.write(`DataDog server listening on ${server.url} (API reference: ${server.url}/docs)\n`);
       await untilSignal();
       process.stdout.write('shutting down...\n');

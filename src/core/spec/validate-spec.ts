@@ -38,8 +38,9 @@ export function validatePipelineSpec(raw: unknown, kinds: TaskKindLookup, source
       return;
     }
     const config = schema.safeParse(task.config, { reportInput: true });
+    // The spec keeps the config as written (that is what is stored, hashed and re-validated);
+    // the task runner parses it again with the kind's schema when the task runs.
     if (!config.success) issues.push(...zodIssues(config.error, `tasks[${i}].config`));
-    else task.config = config.data as Record<string, unknown>;
     if (task.kind === 'script' && !task.run && !('module' in task.config)) {
       issues.push({ path: `tasks[${i}]`, message: 'a script task needs `run` (TypeScript) or `config.module` and `config.export` (YAML)' });
     }

@@ -1,0 +1,188 @@
+/**
+ * The distributed executor: each ready task becomes a BullMQ job on its pool's queue, and
+ * `datadog worker` processes run it. The run engine stays where it is; this only places the
+ * attempt and reports back: started (job progress), logs (Redis pub/sub), outcome (the job's
+ * return value, through QueueEvents). Cancellation and timeouts reach the worker through a
+ * cancel channel. Job ids are deterministic per attempt, so a re-dispatch never adds a second job.
+ */
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Executor, TaskDispatch, TaskOutcome } from '../../executor.ts';
+import { channels, queueName, taskJobId, type TaskJobData, type TaskJobProgress, type TaskLogMessage } from './task-job.ts';
+
+export interface DistributedExecutorOptions {
+  redisUrl: string;
+  /** Key prefix of every queue and channel, so deployments (and tests) sharing a Redis stay apart. */
+  prefix?: string;
+  logger: Logger;
+}
+
+interface Waiter {
+  dispatch: TaskDispatch;
+  resolve: (outcome: TaskOutcome) => void;
+}
+
+const lostOutcome = (message: string): TaskOutcome => ({ status: 'failed', error: { code: 'INTERNAL', message, userCode: false } });
+
+export class DistributedExecutor implements Executor {
+  readonly name = 'distributed';
+  readonly prefix: string;
+  private readonly queues = new Map<string, Queue>();
+  private readonly events = new Map<string, QueueEvents>();
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly channels: { logs: string; cancel: string };
+  private ready: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly options: DistributedExecutorOptions) {
+    this.prefix = options.prefix ?? 'datadog';
+    this.channels = channels(this.prefix);
+    this.publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.subscriber.on('message', (_channel, text: string) => this.onLogMessage(text));
+    this.ready = this.subscriber.subscribe(this.channels.logs).then(() => undefined);
+    // ioredis reconnects by itself; errors while Redis is away are expected and retried.
+    for (const client of [this.publisher, this.subscriber]) client.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
+  }
+
+  async execute(dispatch: TaskDispatch): Promise<TaskOutcome> {
+    await this.ready;
+    const jobId = taskJobId(dispatch.runId, dispatch.taskId, dispatch.attempt);
+    const outcome = this.wait(jobId, dispatch);
+    const queue = await this.queue(dispatch.task.pool);
+    const data: TaskJobData = {
+      runId: dispatch.runId,
+      pipelineId: dispatch.pipelineId,
+      pipelineVersion: dispatch.pipelineVersion,
+      taskId: dispatch.taskId,
+      attempt: dispatch.attempt,
+      params: { ...dispatch.params },
+      baseDir: dispatch.baseDir,
+    };
+    try {
+      // BullMQ: a lower number is a higher priority; 0 means none (the fastest path).
+      const priority = dispatch.priority > 0 ? Math.max(1, 1000 - dispatch.priority) : dispatch.priority < 0 ? 1000 - dispatch.priority : undefined;
+      await queue.add(dispatch.taskId, data, { jobId, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 }, ...(priority ? { priority } : {}) });
+      // The job may have finished before we started listening (a re-dispatch of a done attempt).
+      void this.settleFromState(queue, jobId);
+    } catch (error) {
+      this.settle(jobId, lostOutcome(`could not enqueue the task: ${(error as Error).message}`));
+    }
+    return outcome;
+  }
+
+  async reattach(dispatch: TaskDispatch): Promise<{ outcome: Promise<TaskOutcome> } | undefined> {
+    await this.ready;
+    const jobId = taskJobId(dispatch.runId, dispatch.taskId, dispatch.attempt);
+    const queue = await this.queue(dispatch.task.pool);
+    const job = await Job.fromId(queue, jobId);
+    if (!job) return undefined;
+    const outcome = this.wait(jobId, dispatch);
+    void this.settleFromState(queue, jobId);
+    return { outcome };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [jobId, waiter] of this.waiters) {
+      this.waiters.delete(jobId);
+      waiter.resolve(lostOutcome('the server stopped while the task ran; it will be picked up on restart'));
+    }
+    await Promise.allSettled([...this.events.values()].map((e) => e.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.subscriber.disconnect();
+    this.publisher.disconnect();
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private wait(jobId: string, dispatch: TaskDispatch): Promise<TaskOutcome> {
+    return new Promise<TaskOutcome>((resolve) => {
+      this.waiters.set(jobId, { dispatch, resolve });
+      const onAbort = (): void => void this.cancel(jobId, dispatch);
+      if (dispatch.signal.aborted) onAbort();
+      else dispatch.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private settle(jobId: string, outcome: TaskOutcome): void {
+    const waiter = this.waiters.get(jobId);
+    if (!waiter) return;
+    this.waiters.delete(jobId);
+    waiter.resolve(outcome);
+  }
+
+  /** Settles from the job's stored state when it already finished (events before we listened are not replayed). */
+  private async settleFromState(queue: Queue, jobId: string): Promise<void> {
+    const job = await Job.fromId(queue, jobId).catch(() => undefined);
+    if (!job) return;
+    const state = await job.getState();
+    if (state === 'completed' || state === 'failed') {
+      // Read the job again: it may have finished between the first read and getState.
+      const done = await Job.fromId(queue, jobId).catch(() => undefined);
+      if (!done) return;
+      if (state === 'failed') this.settle(jobId, lostOutcome(done.failedReason || 'the task job failed'));
+      else if (done.returnvalue !== null && done.returnvalue !== undefined) this.settle(jobId, parseOutcome(done.returnvalue));
+    } else if (state === 'active' && typeof job.progress === 'object' && job.progress && (job.progress as TaskJobProgress).event === 'started') {
+      this.waiters.get(jobId)?.dispatch.onStart((job.progress as TaskJobProgress).worker);
+    }
+  }
+
+  /** Cancelling: remove the job if no worker took it yet, and tell the workers to abort it otherwise. */
+  private async cancel(jobId: string, dispatch: TaskDispatch): Promise<void> {
+    try {
+      const queue = await this.queue(dispatch.task.pool);
+      const job = await Job.fromId(queue, jobId);
+      const state = job ? await job.getState() : undefined;
+      if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) await job.remove().catch(() => undefined);
+      await this.publisher.publish(this.channels.cancel, jobId);
+    } catch (error) {
+      this.options.logger.warn({ err: error, job_id: jobId }, 'could not send the cancel to workers');
+    }
+    // The engine has already decided the attempt's fate; release the waiter.
+    this.settle(jobId, { status: 'failed', error: { code: 'TASK_CANCELLED', message: 'cancelled', userCode: false } });
+  }
+
+  private async queue(pool: string | undefined): Promise<Queue> {
+    const name = queueName(pool);
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
+      queue = new Queue(name, { connection, prefix: this.prefix });
+      this.queues.set(name, queue);
+      const events = new QueueEvents(name, { connection, prefix: this.prefix });
+      events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseOutcome(returnvalue)));
+      events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, lostOutcome(failedReason || 'the task job failed')));
+      events.on('progress', ({ jobId, data }) => {
+        const progress = data as unknown as TaskJobProgress;
+        if (progress && typeof progress === 'object' && progress.event === 'started') this.waiters.get(jobId)?.dispatch.onStart(progress.worker);
+      });
+      events.on('error', (error) => this.options.logger.debug({ err: error }, 'queue events error'));
+      this.events.set(name, events);
+      await events.waitUntilReady();
+    }
+    return queue;
+  }
+
+  private onLogMessage(text: string): void {
+    let message: TaskLogMessage;
+    try {
+      message = JSON.parse(text) as TaskLogMessage;
+    } catch {
+      return;
+    }
+    const waiter = this.waiters.get(message.jobId);
+    if (!waiter) return;
+    for (const entry of message.entries) waiter.dispatch.onLog(entry);
+  }
+}
+
+function parseOutcome(value: unknown): TaskOutcome {
+  const outcome = typeof value === 'string' ? (JSON.parse(value) as TaskOutcome) : (value as TaskOutcome);
+  if (!outcome || typeof outcome !== 'object' || !('status' in outcome)) return lostOutcome('the worker returned no outcome');
+  return outcome;
+}

@@ -1,0 +1,172 @@
+/**
+ * A `datadog worker`: takes task jobs from the queues of its pools and runs them with the same
+ * task code as the local executor (`runTask`). It reports the start as job progress, forwards
+ * log lines over Redis pub/sub, aborts a job when the server sends a cancel, heartbeats into
+ * the worker registry, and on SIGTERM stops taking jobs and finishes the ones it holds within a
+ * deadline. A worker killed mid-task loses its job lock; BullMQ's stalled-job check hands the
+ * job to another worker, and task outputs are idempotent (staging, then publish).
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Platform } from '../../../platform.ts';
+import type { TaskDispatch, TaskOutcome } from '../../executor.ts';
+import { runTask } from '../../task-runner.ts';
+import { channels, queueName, taskJobId, type TaskJobData, type TaskLogMessage } from './task-job.ts';
+import { WorkerRegistry, type WorkerInfo } from './worker-registry.ts';
+
+export interface TaskWorkerOptions {
+  platform: Platform;
+  redisUrl: string;
+  prefix?: string;
+  /** Pools to take tasks from (default: `default`). */
+  pools?: string[];
+  /** Tasks run at once by this worker, over all its pools. */
+  concurrency?: number;
+  /** How long a job lock lasts without renewal; a worker silent this long is presumed dead. */
+  lockDurationMs?: number;
+  heartbeatMs?: number;
+  logger: Logger;
+}
+
+const LOG_FLUSH_MS = 100;
+
+export class TaskWorker {
+  readonly id: string;
+  private readonly workers: Worker[] = [];
+  private readonly running = new Map<string, { controller: AbortController; taskId: string; runId: string; startedAt: string }>();
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly registry: WorkerRegistry;
+  private readonly channels: { logs: string; cancel: string };
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(private readonly options: TaskWorkerOptions) {
+    this.id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`;
+    const prefix = options.prefix ?? 'datadog';
+    this.channels = channels(prefix);
+    this.publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    for (const client of [this.publisher, this.subscriber]) client.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
+    this.registry = new WorkerRegistry(this.publisher, prefix);
+  }
+
+  get pools(): string[] {
+    return this.options.pools?.length ? this.options.pools : ['default'];
+  }
+
+  /** Starts taking jobs. */
+  async start(): Promise<void> {
+    const { options } = this;
+    const prefix = options.prefix ?? 'datadog';
+    this.subscriber.on('message', (_channel, jobId: string) => this.running.get(jobId)?.controller.abort(new Error('cancelled by the server')));
+    await this.subscriber.subscribe(this.channels.cancel);
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    for (const pool of this.pools) {
+      const worker = new Worker<TaskJobData, TaskOutcome>(queueName(pool), (job) => this.process(job), {
+        connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+        prefix,
+        concurrency,
+        lockDuration: options.lockDurationMs ?? 10_000,
+        stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 10_000) / 2)),
+        // A job whose worker died is handed to another worker; only a job that keeps killing
+        // its workers is failed (and then retried by the engine's policy).
+        maxStalledCount: 5,
+        autorun: true,
+      });
+      worker.on('error', (error) => options.logger.warn({ err: error }, 'worker error'));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), options.heartbeatMs ?? 5000);
+    this.heartbeat.unref();
+    options.logger.info({ worker: this.id, pools: this.pools, concurrency }, 'worker ready');
+  }
+
+  /**
+   * Stops taking jobs and waits for the ones under way, up to `deadlineMs`; past it, running
+   * tasks are aborted and their jobs left for another worker (they stall and are re-delivered).
+   */
+  async stop(deadlineMs = 30_000): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    const graceful = Promise.all(this.workers.map((w) => w.close()));
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), deadlineMs).unref());
+    if ((await Promise.race([graceful.then(() => 'done' as const), timer])) === 'timeout') {
+      this.options.logger.warn({ worker: this.id, running: this.running.size }, 'shutdown deadline passed; handing running tasks back');
+      for (const entry of this.running.values()) entry.controller.abort(new Error('worker shutting down'));
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
+    await this.registry.remove(this.id).catch(() => undefined);
+    this.subscriber.disconnect();
+    this.publisher.disconnect();
+  }
+
+  private async beat(): Promise<void> {
+    const info: WorkerInfo = {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      pools: this.pools,
+      concurrency: Math.max(1, this.options.concurrency ?? 4),
+      startedAt: this.startedAt,
+      lastHeartbeatAt: new Date().toISOString(),
+      tasks: [...this.running.entries()].map(([jobId, t]) => ({ jobId, runId: t.runId, taskId: t.taskId, startedAt: t.startedAt })),
+    };
+    await this.registry.heartbeat(info).catch((error: unknown) => this.options.logger.debug({ err: error }, 'heartbeat failed'));
+  }
+
+  private async process(job: Job<TaskJobData, TaskOutcome>): Promise<TaskOutcome> {
+    const data = job.data;
+    const jobId = job.id ?? taskJobId(data.runId, data.taskId, data.attempt);
+    const controller = new AbortController();
+    this.running.set(jobId, { controller, taskId: data.taskId, runId: data.runId, startedAt: new Date().toISOString() });
+    let pending: TaskLogMessage['entries'] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    const flush = (): void => {
+      flushTimer = undefined;
+      if (pending.length === 0) return;
+      const message: TaskLogMessage = { jobId, entries: pending };
+      pending = [];
+      void this.publisher.publish(this.channels.logs, JSON.stringify(message)).catch(() => undefined);
+    };
+    try {
+      const pipeline = await this.options.platform.loadPipeline(data.pipelineId, data.pipelineVersion);
+      const task = pipeline.spec.tasks.find((t) => t.id === data.taskId);
+      if (!task) {
+        return { status: 'failed', error: { code: 'NOT_FOUND', message: `task '${data.taskId}' is not in pipeline ${data.pipelineId}@${data.pipelineVersion}`, userCode: false } };
+      }
+      const dispatch: TaskDispatch = {
+        runId: data.runId,
+        pipelineId: data.pipelineId,
+        pipelineVersion: data.pipelineVersion,
+        taskId: data.taskId,
+        attempt: data.attempt,
+        task,
+        params: data.params,
+        priority: task.priority,
+        baseDir: pipeline.baseDir,
+        sourcePath: pipeline.sourcePath,
+        signal: controller.signal,
+        onStart: () => undefined,
+        onLog: (entry) => {
+          pending.push(entry);
+          flushTimer ??= setTimeout(flush, LOG_FLUSH_MS);
+        },
+      };
+      await job.updateProgress({ event: 'started', worker: this.id });
+      const outcome = await runTask(dispatch, { kinds: this.options.platform.taskKinds, home: this.options.platform.config.home });
+      if (controller.signal.aborted && outcome.status !== 'succeeded') {
+        return { status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false } };
+      }
+      return outcome;
+    } finally {
+      if (flushTimer) clearTimeout(flushTimer);
+      flush();
+      this.running.delete(jobId);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Distributed execution with the real Redis and Postgres and real `datadog worker` processes:
+ * spread over workers, cancellation on workers, pools, two servers at once, and a worker list.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { createPlatform, type Platform } from '../../src/platform.ts';
+import { WorkerRegistry } from '../../src/runtime/executors/distributed/worker-registry.ts';
+import { createTestPostgresDatabase, isPostgresReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
+import { startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
+
+async function redisReachable(): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await redisReachable());
+
+describe.skipIf(skip)('distributed execution', () => {
+  let db: TestPostgresDatabase;
+  let dir: string;
+  let deployment: Deployment;
+  let server: Platform;
+  const workers: WorkerProcess[] = [];
+
+  async function newServer(): Promise<Platform> {
+    return createPlatform({
+      home: await mkdtemp(path.join(dir, 'server-')),
+      databaseUrl: deployment.databaseUrl,
+      executorKind: 'distributed',
+      redisUrl: deployment.redisUrl,
+      queuePrefix: deployment.prefix,
+      storageUrl: deployment.storageUrl,
+      logger: createLogger({ level: 'silent', pretty: false }),
+      pollMs: 100,
+    });
+  }
+
+  async function run(platform: Platform, spec: PipelineSpecInput) {
+    await platform.registerSpec(spec);
+    const started = await platform.triggerRun(spec.id);
+    const finished = await platform.waitForRun(started.id);
+    return { run: finished, detail: await platform.getRunDetail(started.id) };
+  }
+
+  beforeAll(async () => {
+    db = await createTestPostgresDatabase('dd_test_dist');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'dd-dist-'));
+    deployment = { databaseUrl: db.url, redisUrl: REDIS_URL, prefix: `ddtest-${randomBytes(4).toString('hex')}`, storageUrl: path.join(dir, 'data') };
+    server = await newServer();
+    workers.push(...(await Promise.all([startWorker(deployment), startWorker(deployment), startWorker(deployment)])));
+    await Promise.all(workers.map((w) => w.id));
+  }, 90_000);
+
+  afterAll(async () => {
+    await stopWorkers(workers);
+    await server?.close();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('spreads a 200-task run over three workers', async () => {
+    const tasks = [
+      { id: 'start', kind: 'noop' },
+      ...Array.from({ length: 198 }, (_, i) => ({ id: `t${i}`, kind: 'shell', depends_on: ['start'], config: { command: 'true' } })),
+      { id: 'end', kind: 'noop', depends_on: Array.from({ length: 198 }, (_, i) => `t${i}`) },
+    ];
+    const { run: result, detail } = await run(server, { id: 'wide_200', tasks });
+    expect(result.status, result.error ?? '').toBe('succeeded');
+    expect(detail.tasks.every((t) => t.status === 'succeeded' && t.attempts === 1)).toBe(true);
+    const ids = await Promise.all(workers.map((w) => w.id));
+    const used = new Set(detail.attempts.map((a) => a.worker));
+    expect(used.size).toBe(3);
+    for (const worker of used) expect(ids).toContain(worker);
+  }, 120_000);
+
+  it('moves data through workers with shared storage and shows logs', async () => {
+    const { run: result, detail } = await run(server, {
+      id: 'dist_data',
+      tasks: [
+        { id: 'make', kind: 'source', outputs: ['dist_events'], config: { connector: { type: 'generator', seed: 5, count: 3000 } } },
+        { id: 'count', kind: 'transform', inputs: ['dist_events'], outputs: ['dist_counts'], config: { steps: [{ aggregate: { metrics: { n: 'count' } } }] } },
+        { id: 'say', kind: 'shell', depends_on: ['count'], config: { command: 'echo "hello from $DATADOG_TASK_ID"' } },
+      ],
+    });
+    expect(result.status, result.error ?? '').toBe('succeeded');
+    expect((await server.datasets.preview('dist_counts')).rows).toEqual([{ n: 3000 }]);
+    expect(detail.tasks.find((t) => t.taskId === 'make')?.output).toMatchObject({ rows_out: 3000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const logs = await server.store.getLogs({ runId: result.id, taskId: 'say' });
+    expect(logs.map((l) => l.message)).toContain('hello from say');
+  }, 60_000);
+
+  it('routes pool tasks to workers of that pool', async () => {
+    const heavy = await startWorker(deployment, { pools: 'heavy', concurrency: 1 });
+    workers.push(heavy);
+    const heavyId = await heavy.id;
+    const { run: result, detail } = await run(server, {
+      id: 'pools',
+      tasks: [
+        { id: 'light', kind: 'noop' },
+        { id: 'big', kind: 'noop', pool: 'heavy', depends_on: ['light'] },
+      ],
+    });
+    expect(result.status).toBe('succeeded');
+    expect(detail.attempts.find((a) => a.taskId === 'big')?.worker).toBe(heavyId);
+    expect(detail.attempts.find((a) => a.taskId === 'light')?.worker).not.toBe(heavyId);
+  }, 60_000);
+
+  it('cancels a run whose task is running on a worker', async () => {
+    await server.registerSpec({ id: 'dist_cancel', tasks: [{ id: 'nap', kind: 'shell', config: { command: 'sleep 30' } }, { id: 'after', kind: 'noop', depends_on: ['nap'] }] });
+    const started = await server.triggerRun('dist_cancel');
+    for (let i = 0; i < 200 && (await server.getRunDetail(started.id)).tasks.find((t) => t.taskId === 'nap')?.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    const begin = Date.now();
+    const cancelled = await server.cancelRun(started.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(Date.now() - begin).toBeLessThan(5000);
+    // The worker aborted the command: its registry entry shows no task for long.
+    const redis = new Redis(deployment.redisUrl);
+    try {
+      const registry = new WorkerRegistry(redis, deployment.prefix);
+      let busy = true;
+      for (let i = 0; i < 60 && busy; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        busy = (await registry.list()).some((w) => w.tasks.some((t) => t.runId === started.id));
+      }
+      expect(busy).toBe(false);
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
+
+  it('never dispatches a task twice with two servers on the same store', async () => {
+    const second = await newServer();
+    try {
+      second.startReconciler(200);
+      server.startReconciler(200);
+      const spec: PipelineSpecInput = { id: 'two_servers', tasks: Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, kind: 'noop', depends_on: i ? [`t${i - 1}`] : [] })) };
+      await server.registerSpec(spec);
+      await second.registerSpec(spec);
+      const runs = await Promise.all([...Array.from({ length: 3 }, () => server.triggerRun('two_servers')), ...Array.from({ length: 3 }, () => second.triggerRun('two_servers'))]);
+      const finished = await Promise.all(runs.map((r) => (r.owner === second.engine.owner ? second : server).waitForRun(r.id)));
+      expect(finished.every((r) => r.status === 'succeeded')).toBe(true);
+      for (const r of runs) {
+        const attempts = await server.store.getAttempts(r.id);
+        expect(attempts).toHaveLength(20);
+        expect(attempts.every((a) => a.attempt === 1 && a.status === 'succeeded')).toBe(true);
+      }
+    } finally {
+      await second.close();
+    }
+  }, 90_000);
+
+  it('lists the live workers with their pools and heartbeats', async () => {
+    const redis = new Redis(deployment.redisUrl);
+    try {
+      const list = await new WorkerRegistry(redis, deployment.prefix).list();
+      const ids = await Promise.all(workers.map((w) => w.id));
+      expect(list.map((w) => w.id).sort()).toEqual([...ids].sort());
+      expect(list.find((w) => w.pools.includes('heavy'))).toBeDefined();
+      expect(Date.now() - Date.parse(list[0]?.lastHeartbeatAt ?? '')).toBeLessThan(10_000);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
