@@ -21,7 +21,11 @@ export interface DistributedExecutorOptions {
 interface Waiter {
   dispatch: TaskDispatch;
   resolve: (outcome: TaskOutcome) => void;
+  data?: TaskJobData;
 }
+
+/** How often waiting attempts are checked against the queue (a Redis that lost its data, a missed event). */
+const WATCHDOG_MS = 3000;
 
 const lostOutcome = (message: string): TaskOutcome => ({ status: 'failed', error: { code: 'INTERNAL', message, userCode: false } });
 
@@ -36,6 +40,7 @@ export class DistributedExecutor implements Executor {
   private readonly channels: { logs: string; cancel: string };
   private ready: Promise<void>;
   private closed = false;
+  private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(private readonly options: DistributedExecutorOptions) {
     this.prefix = options.prefix ?? 'datadog';
@@ -46,6 +51,8 @@ export class DistributedExecutor implements Executor {
     this.ready = this.subscriber.subscribe(this.channels.logs).then(() => undefined);
     // ioredis reconnects by itself; errors while Redis is away are expected and retried.
     for (const client of [this.publisher, this.subscriber]) client.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
+    this.watchdog = setInterval(() => void this.checkWaiting(), WATCHDOG_MS);
+    this.watchdog.unref();
   }
 
   async execute(dispatch: TaskDispatch): Promise<TaskOutcome> {
@@ -62,10 +69,12 @@ export class DistributedExecutor implements Executor {
       params: { ...dispatch.params },
       baseDir: dispatch.baseDir,
     };
+    const waiter = this.waiters.get(jobId);
+    if (waiter) waiter.data = data;
     try {
       // BullMQ: a lower number is a higher priority; 0 means none (the fastest path).
       const priority = dispatch.priority > 0 ? Math.max(1, 1000 - dispatch.priority) : dispatch.priority < 0 ? 1000 - dispatch.priority : undefined;
-      await queue.add(dispatch.taskId, data, { jobId, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 }, ...(priority ? { priority } : {}) });
+      await queue.add(dispatch.taskId, data, jobOptions(jobId, priority));
       // The job may have finished before we started listening (a re-dispatch of a done attempt).
       void this.settleFromState(queue, jobId);
     } catch (error) {
@@ -88,6 +97,7 @@ export class DistributedExecutor implements Executor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const [jobId, waiter] of this.waiters) {
       this.waiters.delete(jobId);
       waiter.resolve(lostOutcome('the server stopped while the task ran; it will be picked up on restart'));
@@ -153,6 +163,7 @@ export class DistributedExecutor implements Executor {
     if (!queue) {
       const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
       queue = new Queue(name, { connection, prefix: this.prefix });
+      queue.on('error', (error) => this.options.logger.debug({ err: error }, 'queue error'));
       this.queues.set(name, queue);
       const events = new QueueEvents(name, { connection, prefix: this.prefix });
       events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseOutcome(returnvalue)));
@@ -168,6 +179,29 @@ export class DistributedExecutor implements Executor {
     return queue;
   }
 
+  /**
+   * Re-checks every attempt still waiting: settles those whose end was missed, and adds again
+   * the jobs the queue lost (a Redis restarted without persistence). Same job id, so a job
+   * that still exists is never duplicated.
+   */
+  private async checkWaiting(): Promise<void> {
+    for (const [jobId, waiter] of [...this.waiters]) {
+      if (this.closed) return;
+      try {
+        const queue = await this.queue(waiter.dispatch.task.pool);
+        const job = await Job.fromId(queue, jobId);
+        if (job) {
+          await this.settleFromState(queue, jobId);
+        } else if (waiter.data && this.waiters.has(jobId)) {
+          this.options.logger.warn({ job_id: jobId }, 'task job missing from the queue; adding it again');
+          await queue.add(waiter.dispatch.taskId, waiter.data, jobOptions(jobId, undefined));
+        }
+      } catch (error) {
+        this.options.logger.debug({ err: error, job_id: jobId }, 'could not check a waiting task job');
+      }
+    }
+  }
+
   private onLogMessage(text: string): void {
     let message: TaskLogMessage;
     try {
@@ -179,6 +213,10 @@ export class DistributedExecutor implements Executor {
     if (!waiter) return;
     for (const entry of message.entries) waiter.dispatch.onLog(entry);
   }
+}
+
+function jobOptions(jobId: string, priority: number | undefined) {
+  return { jobId, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 }, ...(priority ? { priority } : {}) };
 }
 
 function parseOutcome(value: unknown): TaskOutcome {
