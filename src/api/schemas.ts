@@ -13,9 +13,12 @@ import type { ConnectorTestResult as CoreConnectorTestResult } from '../connecto
 import { ERROR_CODES } from '../core/errors.ts';
 import { RUN_STATUSES, TASK_STATUSES } from '../core/statuses.ts';
 import {
+  CHECK_SEVERITIES,
+  CHECK_STATUSES,
   DATASET_VERSION_STATUSES,
   LOG_STREAMS,
   STORE_DIALECTS,
+  type CheckResultRecord,
   type DatasetColumn as StoreDatasetColumn,
   type DatasetRecord,
   type DatasetVersionRecord,
@@ -26,6 +29,15 @@ import {
   type TaskLogRecord,
   type TaskRunRecord,
 } from '../store/store.ts';
+import {
+  BACKFILL_PARTITION_STATUSES,
+  BACKFILL_STATUSES,
+  type BackfillPartitionRecord,
+  type BackfillRecord,
+} from '../store/store.ts';
+import type { BackfillDetail as CoreBackfillDetail } from '../scheduler/backfill-progress.ts';
+import type { ScheduleInfo } from '../scheduler/schedule-catalog.ts';
+import type { WorkerInfo as CoreWorkerInfo } from '../runtime/executors/distributed/worker-registry.ts';
 
 /** Where the versioned resources live. */
 export const API_PREFIX = '/api/v1';
@@ -37,8 +49,10 @@ export const API_PREFIX = '/api/v1';
  */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
-const isoTime = z.string().describe('ISO-8601 UTC time');
-const jsonObject = z.record(z.string(), z.unknown());
+/** A time in a record: ISO-8601 UTC. */
+export const isoTime = z.string().describe('ISO-8601 UTC time');
+/** Any JSON object. */
+export const jsonObject = z.record(z.string(), z.unknown());
 
 // ---- errors ---------------------------------------------------------------------------
 
@@ -262,9 +276,6 @@ export const ListPipelinesQuery = z.object({
 });
 export type ListPipelinesQuery = z.infer<typeof ListPipelinesQuery>;
 
-export const ListPipelinesResponse = z.object({ pipelines: z.array(Pipeline) });
-export type ListPipelinesResponse = z.infer<typeof ListPipelinesResponse>;
-
 export const RegisterPipelineResponse = z.object({
   pipeline: Pipeline,
   version: z.string(),
@@ -301,14 +312,21 @@ export type RunIdParams = z.infer<typeof RunIdParams>;
 export const RunResponse = z.object({ run: Run });
 export type RunResponse = z.infer<typeof RunResponse>;
 
-const statusList = z
+/** Run statuses in a query string, comma-separated. */
+export const statusList = z
   .string()
   .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(RunStatus))
   .describe(`Comma-separated statuses: ${RUN_STATUSES.join(', ')}`);
 
+/** An ISO time in a query string, given back normalised to UTC (`2026-01-02T03:04:05.000Z`). */
+export const queryTime = z
+  .string()
+  .refine((text) => /^\d{4}-\d\d-\d\d/.test(text) && !Number.isNaN(Date.parse(text)), 'expected an ISO time such as 2026-01-02 or 2026-01-02T03:04:05Z')
+  .transform((text) => new Date(text).toISOString());
+
 /** A whole number in a query string; coercion would turn `abc` into NaN and a puzzling message. */
-function queryInt(min: number, max: number) {
+export function queryInt(min: number, max: number) {
   return z
     .string()
     .regex(/^\d+$/, 'expected a whole number')
@@ -321,6 +339,8 @@ export const ListRunsQuery = z.object({
   status: statusList.optional(),
   limit: queryInt(1, 500).default(50).describe('Page size (1-500, default 50)'),
   before: z.string().min(1).optional().describe('Cursor: the `nextCursor` of the previous page'),
+  since: queryTime.optional().describe('Only runs created at or after this ISO time'),
+  until: queryTime.optional().describe('Only runs created before this ISO time'),
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuery>;
 
@@ -342,6 +362,7 @@ export const LogsQuery = z.object({
   attempt: queryInt(1, 1000).optional(),
   after: queryInt(0, Number.MAX_SAFE_INTEGER).optional().describe('Only lines with an id above this (the previous `nextAfter`), to follow'),
   limit: queryInt(1, 10_000).default(1000).describe('Most lines to return (1-10000, default 1000)'),
+  follow: z.enum(['true', 'false']).optional().describe('`true`: answer with an event stream (text/event-stream) of the lines, live, until the run finishes'),
 });
 export type LogsQuery = z.infer<typeof LogsQuery>;
 
@@ -417,6 +438,40 @@ export const DatasetSchema = z.object({
 });
 export type DatasetSchema = z.infer<typeof DatasetSchema>;
 
+export const CheckResult = z
+  .object({
+    id: z.string(),
+    dataset: z.string(),
+    versionId: z.string().describe('The dataset version checked (rejected when an error check failed while writing it)'),
+    runId: z.string(),
+    taskId: z.string(),
+    pipelineId: z.string(),
+    name: z.string().describe('The check name, such as `not_null(email)`'),
+    type: z.string().describe('not_null, unique, accepted_values, range, regex, row_count, freshness, schema, relationships or custom_sql'),
+    severity: z.enum(CHECK_SEVERITIES),
+    status: z.enum(CHECK_STATUSES).describe('pass; warn: a failing check of severity warn; fail: a failing check of severity error'),
+    failingRows: z.number().int().describe('Rows that fail a row-level check; 0 for row_count, freshness and schema'),
+    sample: z.array(jsonObject).describe('Up to five failing rows (JSON-safe), or what a dataset-level check measured'),
+    message: z.string(),
+    durationMs: z.number().int(),
+    createdAt: isoTime,
+  })
+  .register(apiSchemas, { id: 'CheckResult' });
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const DatasetChecksQuery = z.object({
+  run: z.string().min(1).optional().describe('Only the checks run in this run'),
+  limit: queryInt(1, 500).default(50).describe('Most results, newest first (1-500, default 50)'),
+});
+export type DatasetChecksQuery = z.infer<typeof DatasetChecksQuery>;
+
+export const DatasetChecksResponse = z.object({ results: z.array(CheckResult).describe('Newest first; the checks of one task in the order they ran') });
+export type DatasetChecksResponse = z.infer<typeof DatasetChecksResponse>;
+
+// Like recordsMatchStore below: the CLI reads check results from either side the same way.
+const checkResultMatchesStore: [A: [CheckResult] extends [CheckResultRecord] ? true : false, B: [CheckResultRecord] extends [CheckResult] ? true : false] = [true, true];
+void checkResultMatchesStore;
+
 // ---- connectors, metrics --------------------------------------------------------------
 
 export const ConnectorTypeParams = z.object({ type: z.string().min(1).describe('Connector type, such as postgres or file') });
@@ -487,3 +542,166 @@ const recordsMatchStore: [
   Same<ConnectorTestResult, CoreConnectorTestResult>,
 ] = [true, true, true, true, true, true, true, true, true, true, true, true];
 void recordsMatchStore;
+
+// ---- schedules, backfills, triggers ---------------------------------------------------
+
+export const Schedule = z
+  .object({
+    pipelineId: z.string(),
+    index: z.number().int().describe("Position in the spec's `schedules`"),
+    scheduleId: z.string().describe('Stable id: a hash of cron, time zone and params'),
+    cron: z.string(),
+    timezone: z.string().nullable().describe('IANA time zone; null is UTC'),
+    params: jsonObject,
+    enabled: z.boolean().describe('Whether it fires: the override when set, else the spec'),
+    specEnabled: z.boolean(),
+    enabledOverride: z.boolean().nullable().describe('Set by enable/disable; null follows the spec'),
+    misfire: z.enum(['skip', 'catch_up']),
+    maxCatchUp: z.number().int(),
+    lastFiredAt: isoTime.nullable().describe('The cron slot fired last'),
+    nextFireTimes: z.array(isoTime).describe('The next slots it fires at; empty while disabled'),
+  })
+  .register(apiSchemas, { id: 'Schedule' });
+export type Schedule = z.infer<typeof Schedule>;
+
+export const ListSchedulesQuery = z.object({
+  pipeline: z.string().min(1).optional().describe('Only the schedules of this pipeline'),
+  count: queryInt(1, 50).default(3).describe('Next fire times per schedule (1-50, default 3)'),
+});
+export type ListSchedulesQuery = z.infer<typeof ListSchedulesQuery>;
+
+export const SchedulesResponse = z.object({ schedules: z.array(Schedule) });
+export type SchedulesResponse = z.infer<typeof SchedulesResponse>;
+
+export const SchedulePipelineParams = z.object({ pipelineId: z.string().min(1).describe('Pipeline id') });
+export type SchedulePipelineParams = z.infer<typeof SchedulePipelineParams>;
+
+export const ScheduleIndexParams = SchedulePipelineParams.extend({
+  index: queryInt(0, 10_000).describe("Position of the schedule in the spec's `schedules`"),
+});
+export type ScheduleIndexParams = z.infer<typeof ScheduleIndexParams>;
+
+export const BackfillStatus = z.enum(BACKFILL_STATUSES);
+export type BackfillStatus = z.infer<typeof BackfillStatus>;
+
+export const Backfill = z
+  .object({
+    id: z.string(),
+    pipelineId: z.string(),
+    from: z.string().describe('First partition key'),
+    to: z.string().describe('Last partition key (inclusive)'),
+    status: BackfillStatus,
+    concurrency: z.number().int(),
+    params: jsonObject.describe('Params of every run besides the partition key'),
+    total: z.number().int().describe('Number of partitions'),
+    createdAt: isoTime,
+    finishedAt: isoTime.nullable(),
+    owner: z.string().nullable().describe('The process driving it'),
+    leaseExpiresAt: isoTime.nullable(),
+  })
+  .register(apiSchemas, { id: 'Backfill' });
+export type Backfill = z.infer<typeof Backfill>;
+
+export const BackfillPartition = z
+  .object({
+    backfillId: z.string(),
+    partitionKey: z.string(),
+    position: z.number().int(),
+    status: z.enum(BACKFILL_PARTITION_STATUSES),
+    runId: z.string().nullable(),
+    previousRunId: z.string().nullable().describe('For a resumed partition: the failed run it re-runs from'),
+    updatedAt: isoTime,
+  })
+  .register(apiSchemas, { id: 'BackfillPartition' });
+export type BackfillPartition = z.infer<typeof BackfillPartition>;
+
+export const BackfillDetail = z
+  .object({
+    backfill: Backfill,
+    partitions: z.array(BackfillPartition),
+    progress: z.object({
+      total: z.number().int(),
+      pending: z.number().int(),
+      running: z.number().int(),
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+      cancelled: z.number().int(),
+      done: z.number().int().describe('Finished partitions, whatever their outcome'),
+    }),
+  })
+  .register(apiSchemas, { id: 'BackfillDetail' });
+export type BackfillDetail = z.infer<typeof BackfillDetail>;
+
+export const CreateBackfillBody = z.object({
+  from: z.string().min(1).optional().describe('First partition: a date (daily, hourly), a date and hour (hourly, 2026-01-31T05) or a value (static)'),
+  to: z.string().min(1).optional().describe('Last partition, inclusive; static partitions may leave both out for all'),
+  concurrency: z.number().int().min(1).max(100).optional().describe('Runs at once (default 4)'),
+  params: jsonObject.optional().describe('Params of every run besides the partition key'),
+});
+export type CreateBackfillBody = z.infer<typeof CreateBackfillBody>;
+
+export const BackfillIdParams = z.object({ id: z.string().min(1).describe('Backfill id') });
+export type BackfillIdParams = z.infer<typeof BackfillIdParams>;
+
+const backfillStatusList = z
+  .string()
+  .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(BackfillStatus))
+  .describe(`Comma-separated statuses: ${BACKFILL_STATUSES.join(', ')}`);
+
+export const ListBackfillsQuery = z.object({
+  pipeline: z.string().min(1).optional(),
+  status: backfillStatusList.optional(),
+  limit: queryInt(1, 500).default(50).describe('Most backfills to return, newest first (1-500, default 50)'),
+});
+export type ListBackfillsQuery = z.infer<typeof ListBackfillsQuery>;
+
+export const ListBackfillsResponse = z.object({ backfills: z.array(Backfill) });
+export type ListBackfillsResponse = z.infer<typeof ListBackfillsResponse>;
+
+// Schedules and backfills cross the API as the scheduler gives them: same check as above.
+const schedulerRecordsMatch: [Same<Schedule, ScheduleInfo>, Same<Backfill, BackfillRecord>, Same<BackfillPartition, BackfillPartitionRecord>, Same<BackfillDetail, CoreBackfillDetail>] = [
+  true,
+  true,
+  true,
+  true,
+];
+void schedulerRecordsMatch;
+
+// ---- workers --------------------------------------------------------------------------
+
+export const WORKER_EXECUTORS = ['local', 'distributed'] as const;
+
+export const WorkerTask = z
+  .object({
+    jobId: z.string().describe('The attempt: `<run>.<task>.<attempt>`'),
+    runId: z.string(),
+    taskId: z.string(),
+    startedAt: isoTime,
+  })
+  .register(apiSchemas, { id: 'WorkerTask' });
+export type WorkerTask = z.infer<typeof WorkerTask>;
+
+export const WorkerInfo = z
+  .object({
+    id: z.string().describe('`host:pid:suffix` for a `datadog worker`; `host:pid` for the server itself in local mode'),
+    host: z.string(),
+    pid: z.number().int(),
+    pools: z.array(z.string()).describe('Task pools it takes work from'),
+    concurrency: z.number().int().describe('Tasks it runs at once'),
+    startedAt: isoTime,
+    lastHeartbeatAt: isoTime.describe('A worker silent for 30 s drops out of the list'),
+    tasks: z.array(WorkerTask).describe('Attempts running on it now'),
+  })
+  .register(apiSchemas, { id: 'WorkerInfo' });
+export type WorkerInfo = z.infer<typeof WorkerInfo>;
+
+export const WorkersResponse = z.object({
+  executor: z.enum(WORKER_EXECUTORS).describe('local: tasks run in the server process; distributed: on `datadog worker` processes'),
+  workers: z.array(WorkerInfo).describe('By id'),
+});
+export type WorkersResponse = z.infer<typeof WorkersResponse>;
+
+// Workers cross the API as the worker registry stores them.
+const workerRecordsMatch: Same<WorkerInfo, CoreWorkerInfo> = true;
+void workerRecordsMatch;

@@ -16,20 +16,32 @@ import type { z } from 'zod';
 import { ValidationError } from '../core/errors.ts';
 import { zodIssues } from '../core/zod-issues.ts';
 import type { Platform } from '../platform.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { backfillRoutes } from './routes/backfills.ts';
 import { connectorRoutes } from './routes/connectors.ts';
+import { datasetCheckRoutes } from './routes/dataset-checks.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { eventRoutes } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { healthRoutes } from './routes/health.ts';
+import { lineageRoutes } from './routes/lineage.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { pipelineVersionRoutes } from './routes/pipeline-versions.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
+import { triggerRoutes } from './routes/triggers.ts';
+import { uiRoutes } from './routes/ui.ts';
+import { workerRoutes } from './routes/workers.ts';
 import { API_PREFIX, apiSchemas } from './schemas.ts';
 
 export interface BuildServerOptions {
   platform: Platform;
   /** Log each request through the platform's logger (off by default: tests and embedding). */
   logger?: boolean;
+  /** The scheduler behind the schedule and backfill routes (start-server.ts passes the running one). */
+  scheduler?: Scheduler;
 }
 
 /** Room for a YAML spec at its 1 MiB cap once wrapped in JSON and escaped. */
@@ -104,6 +116,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
         { name: 'datasets', description: 'Datasets, their versions, schemas and rows' },
         { name: 'connectors', description: 'Connector types and task kinds; connector checks' },
         { name: 'metrics', description: 'Run and task statistics' },
+        { name: 'schedules', description: 'Cron schedules: next fire times, enable and disable' },
+        { name: 'backfills', description: 'Runs of every partition of a range: start, follow, cancel, resume' },
+        { name: 'events', description: 'Live events as Server-Sent Events' },
       ],
     },
     transform: createJsonSchemaTransform({ schemaRegistry: apiSchemas }),
@@ -113,10 +128,23 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(healthRoutes, { platform, version: packageVersion() });
   await app.register(metricsRoutes, { platform, apiPrefix: API_PREFIX });
   await app.register(pipelineRoutes, { platform, prefix: API_PREFIX });
+  await app.register(pipelineVersionRoutes, { platform, prefix: API_PREFIX });
   await app.register(executionRoutes, { platform, prefix: API_PREFIX });
   await app.register(datasetRoutes, { platform, prefix: API_PREFIX });
+  await app.register(lineageRoutes, { platform, prefix: API_PREFIX });
+  await app.register(datasetCheckRoutes, { platform, prefix: API_PREFIX });
   await app.register(connectorRoutes, { platform, prefix: API_PREFIX });
+  await app.register(eventRoutes, { platform, prefix: API_PREFIX });
+  await app.register(workerRoutes, { platform, prefix: API_PREFIX });
+  // Without a scheduler given (tests, embedding) the routes get one of their own that does not
+  // loop; it still drives the backfills started through it, and stops with the server.
+  const scheduler = options.scheduler ?? new Scheduler({ platform });
+  if (!options.scheduler) app.addHook('onClose', () => scheduler.stop());
+  await app.register(scheduleRoutes, { scheduler, prefix: API_PREFIX });
+  await app.register(backfillRoutes, { scheduler, prefix: API_PREFIX });
+  await app.register(triggerRoutes, { platform, prefix: API_PREFIX });
   await app.register(docsRoutes);
+  await app.register(uiRoutes, { apiPrefix: API_PREFIX });
   await app.ready();
   return app as unknown as FastifyInstance;
 }

@@ -1,11 +1,13 @@
 /**
  * Starts the API server for real: registers the example pipelines, takes over runs that a
- * stopped process left behind, listens, and closes in order (server first, so no request
- * reaches a closed store; then the platform).
+ * stopped process left behind, starts the scheduler (cron schedules, dataset triggers,
+ * backfills), listens, and closes in order (scheduler first, so no new run starts; then the
+ * server, so no request reaches a closed store; then the platform).
  */
 import type { AddressInfo } from 'node:net';
 import { PlatformError } from '../core/errors.ts';
 import type { Platform } from '../platform.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 import { buildServer } from './server.ts';
 
 export interface StartServerOptions {
@@ -17,6 +19,8 @@ export interface StartServerOptions {
   examplesDir?: string;
   /** Log every request (off by default: CLIs and the UI poll often). */
   logRequests?: boolean;
+  /** Run the scheduler loop (default true); off, schedules and triggers fire on other servers only. */
+  scheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -44,10 +48,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const resumed = await platform.resumeOrphanedRuns();
   if (resumed.length > 0) log.info({ run_ids: resumed }, `resumed ${resumed.length} orphaned run(s)`);
 
-  const app = await buildServer({ platform, logger: options.logRequests ?? false });
+  const scheduler = new Scheduler({ platform });
+  const app = await buildServer({ platform, logger: options.logRequests ?? false, scheduler });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
+    await scheduler.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
     const code = (error as { code?: unknown }).code;
     if (code === 'EADDRINUSE') {
@@ -58,12 +64,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const address = app.server.address() as AddressInfo;
   const url = `http://${urlHost(options.host)}:${address.port}`;
   log.info({ url }, `listening on ${url}`);
+  if (options.scheduler ?? true) scheduler.start();
 
   let closing: Promise<void> | undefined;
   return {
     url,
     close: () => {
       closing ??= (async () => {
+        await scheduler.stop();
         await app.close();
         await platform.close();
         log.info('server stopped');

@@ -9,7 +9,10 @@ import type { ConnectorBlock, ConnectorTestResult } from '../connectors/test-con
 import type { ParamValues } from '../core/spec/params.ts';
 import type { TaskStatus } from '../core/statuses.ts';
 import type { DatasetPreview } from '../datasets/dataset-catalog.ts';
-import type { DatasetRecord, DatasetVersionRecord, LogStream, PipelineRecord, RunRecord, TaskAttemptRecord, TaskLogRecord, TaskRunRecord } from '../store/store.ts';
+import type { CreateBackfillInput } from '../scheduler/backfill-runner.ts';
+import type { BackfillDetail } from '../scheduler/backfill-progress.ts';
+import type { ScheduleInfo } from '../scheduler/schedule-catalog.ts';
+import type { CheckResultRecord, DatasetRecord, DatasetVersionRecord, LogStream, PipelineRecord, RunRecord, TaskAttemptRecord, TaskLogRecord, TaskRunRecord } from '../store/store.ts';
 
 /** Where the backend runs pipelines: in the CLI's own process, or on a server. */
 export const BACKEND_MODES = ['local', 'remote'] as const;
@@ -98,6 +101,12 @@ export interface DatasetPreviewQuery {
   offset?: number;
 }
 
+/** Which check results `dataset checks` shows: newest first, optionally of one run. */
+export interface CheckResultsQuery {
+  runId?: string;
+  limit?: number;
+}
+
 /** A connector check: the block of a conn.yaml and the folder its relative paths resolve against. */
 export interface ConnectorTestQuery {
   connector: ConnectorBlock;
@@ -127,9 +136,24 @@ export interface CliBackend {
   getDataset(name: string, versionLimit?: number): Promise<DatasetDetail>;
   /** Rows of a dataset version, JSON-safe in both modes (times as ISO strings, big integers as strings). */
   previewDataset(name: string, query?: DatasetPreviewQuery): Promise<DatasetPreview>;
+  /** Data quality check results of a dataset, newest first (NOT_FOUND when the dataset is unknown). */
+  listCheckResults(dataset: string, query?: CheckResultsQuery): Promise<CheckResultRecord[]>;
   listConnectors(): Promise<ConnectorInfo[]>;
   /** Checks a connector config: throws a ValidationError when it is invalid, resolves `ok: false` when the check failed. */
   testConnector(query: ConnectorTestQuery): Promise<ConnectorTestResult>;
+  /** Schedules with their next `count` fire times, of every pipeline or of one. */
+  listSchedules(options?: { pipelineId?: string; count?: number }): Promise<ScheduleInfo[]>;
+  /** Turns one schedule (by index) or every schedule of a pipeline on or off; returns those changed. */
+  setScheduleEnabled(pipelineId: string, index: number | undefined, enabled: boolean): Promise<ScheduleInfo[]>;
+  /** Starts a backfill of a partitioned pipeline; in local mode its runs execute in this process. */
+  startBackfill(input: CreateBackfillInput): Promise<BackfillDetail>;
+  getBackfill(id: string): Promise<BackfillDetail>;
+  /** Cancels a running backfill: its running runs are cancelled, the rest of its partitions marked cancelled. */
+  cancelBackfill(id: string): Promise<BackfillDetail>;
+  /** Runs a backfill's failed, cancelled and missing partitions again (or takes over one nobody drives). */
+  resumeBackfill(id: string): Promise<BackfillDetail>;
+  /** Follows a backfill to its end, reporting progress; in local mode this process drives it meanwhile. */
+  followBackfill(id: string, onProgress?: (detail: BackfillDetail) => void): Promise<BackfillDetail>;
   /** Releases the store, the engine or the connection. */
   close(): Promise<void>;
 }

@@ -146,6 +146,78 @@ export interface ConnectorStateTable {
   updated_at: TimestampColumn;
 }
 
+/** The state of one schedule of a pipeline, keyed by a hash of its cron, time zone and params. */
+export interface SchedulesTable {
+  pipeline_id: string;
+  schedule_id: string;
+  /** Position in the spec's `schedules` when last seen (for `--index`). */
+  schedule_index: number;
+  cron: string;
+  timezone: string | null;
+  /** The spec's `enabled`, as last seen. */
+  spec_enabled: BooleanColumn;
+  /** Set by `schedule up` / `down`; null follows the spec. */
+  enabled_override: BooleanColumn | null;
+  /** The slot fired last; the conditional update on it makes a fire exactly-once. */
+  last_fired_at: TimestampColumn | null;
+  next_fire_at: TimestampColumn | null;
+  /** Slots at or before this are never fired (creation, or the last time it was enabled). */
+  resumed_at: TimestampColumn;
+  updated_at: TimestampColumn;
+}
+
+/** Named leases for leader election among processes (the scheduler loop). */
+export interface SchedulerLeasesTable {
+  name: string;
+  owner: string;
+  expires_at: TimestampColumn;
+}
+
+/** Cursors of scheduler loops, such as the dataset trigger watermark. */
+export interface SchedulerCursorsTable {
+  name: string;
+  value: string;
+  updated_at: TimestampColumn;
+}
+
+/** One backfill: every partition of a range, run with a concurrency limit. */
+export interface BackfillsTable {
+  id: string;
+  pipeline_id: string;
+  range_from: string;
+  range_to: string;
+  status: string;
+  concurrency: number;
+  params: JsonColumn;
+  total: number;
+  created_at: TimestampColumn;
+  finished_at: TimestampColumn | null;
+  /** The process driving it, while it holds the lease. */
+  owner: string | null;
+  lease_expires_at: TimestampColumn | null;
+}
+
+/** One partition of a backfill and the run that processes it. */
+export interface BackfillPartitionsTable {
+  backfill_id: string;
+  partition_key: string;
+  position: number;
+  status: string;
+  run_id: string | null;
+  /** The failed run a resumed partition re-runs from. */
+  previous_run_id: string | null;
+  updated_at: TimestampColumn;
+}
+
+/** Which published dataset version triggered which pipeline run (one row per pair: the dedupe). */
+export interface DatasetTriggersTable {
+  pipeline_id: string;
+  version_id: string;
+  dataset: string;
+  run_id: string | null;
+  fired_at: TimestampColumn;
+}
+
 /** The metadata store schema, for `Kysely<Database>`. */
 export interface Database {
   pipelines: PipelinesTable;
@@ -158,4 +230,10 @@ export interface Database {
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;
   connector_state: ConnectorStateTable;
+  schedules: SchedulesTable;
+  scheduler_leases: SchedulerLeasesTable;
+  scheduler_cursors: SchedulerCursorsTable;
+  backfills: BackfillsTable;
+  backfill_partitions: BackfillPartitionsTable;
+  dataset_triggers: DatasetTriggersTable;
 }

@@ -6,19 +6,33 @@
  * `applyBatch` is the engine's hot path: one transaction of multi-row upserts, chunked to stay
  * under the bound-parameter limit of the dialect.
  *
- * Rows map to records in store-rows.ts; datasets and connector state are dataset-repository.ts.
+ * Rows map to records in store-rows.ts; datasets and connector state are dataset-repository.ts;
+ * schedules, leases, backfills and dataset triggers are scheduler-repository.ts.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { RUN_STATUSES, type RunStatus } from '../core/statuses.ts';
 import type { PipelineSpec } from '../core/spec/pipeline-spec.ts';
 import type { Database } from './database.ts';
+import { CheckResultRepository } from './check-result-repository.ts';
 import { DatasetRepository } from './dataset-repository.ts';
 import { createStoreMigrator } from './migrations/index.ts';
+import { SchedulerRepository } from './scheduler-repository.ts';
 import {
   attemptRow, EVENT_COLUMNS, eventRow, logRow, runRow, storeBoolean, taskRunRow, toAttempt, toEvent, toLog, toPipeline, toPipelineVersion, toRun, toTaskRun,
 } from './store-rows.ts';
 import type {
+  CheckResultFilter,
+  CheckResultRecord,
+  BackfillPartitionPatch,
+  BackfillPartitionRecord,
+  BackfillPartitionStatus,
+  BackfillPatch,
+  BackfillRecord,
+  BackfillStatus,
+  DatasetTriggerRecord,
+  ScheduleStateRecord,
+  ScheduleSync,
   DatasetRecord,
   DatasetVersionFilter,
   DatasetVersionRecord,
@@ -89,6 +103,8 @@ export class KyselyStore implements Store {
   readonly #maxParameters: number;
   readonly #now: () => Date;
   readonly #datasets: DatasetRepository;
+  readonly #checks: CheckResultRepository;
+  readonly #scheduler: SchedulerRepository;
 
   constructor(options: KyselyStoreOptions) {
     this.dialect = options.dialect;
@@ -96,6 +112,8 @@ export class KyselyStore implements Store {
     this.#maxParameters = options.maxParameters ?? MAX_PARAMETERS[options.dialect];
     this.#now = options.now ?? (() => new Date());
     this.#datasets = new DatasetRepository({ db: options.db, now: this.#now });
+    this.#checks = new CheckResultRepository({ db: options.db });
+    this.#scheduler = new SchedulerRepository({ db: options.db, dialect: options.dialect, now: this.#now });
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -331,6 +349,11 @@ export class KyselyStore implements Store {
     return (await query.execute()).map(toEvent);
   }
 
+  async lastEventSeq(): Promise<number> {
+    const row = await this.#db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
   // Datasets and connector state live in dataset-repository.ts.
   saveDatasetVersion(version: DatasetVersionRecord): Promise<void> {
     return this.#datasets.saveVersion(version);
@@ -358,6 +381,15 @@ export class KyselyStore implements Store {
 
   setConnectorState(key: string, value: unknown): Promise<void> {
     return this.#datasets.setConnectorState(key, value);
+  }
+
+  // Data quality check results live in check-result-repository.ts.
+  saveCheckResults(results: CheckResultRecord[]): Promise<void> {
+    return this.#checks.save(results);
+  }
+
+  listCheckResults(filter?: CheckResultFilter): Promise<CheckResultRecord[]> {
+    return this.#checks.list(filter);
   }
 
   async countRunsByStatus(pipelineId?: string): Promise<Record<RunStatus, number>> {
@@ -400,6 +432,87 @@ export class KyselyStore implements Store {
       avgMs: Number(row.avg_ms),
       maxMs: Number(row.max_ms),
     }));
+  }
+
+  // Schedules, leases, backfills and dataset triggers live in scheduler-repository.ts.
+  syncSchedules(pipelineId: string, schedules: ScheduleSync[], now: Date): Promise<ScheduleStateRecord[]> {
+    return this.#scheduler.syncSchedules(pipelineId, schedules, now);
+  }
+
+  listScheduleStates(pipelineId?: string): Promise<ScheduleStateRecord[]> {
+    return this.#scheduler.listScheduleStates(pipelineId);
+  }
+
+  setScheduleEnabled(pipelineId: string, scheduleId: string, enabled: boolean | null, now: Date): Promise<boolean> {
+    return this.#scheduler.setScheduleEnabled(pipelineId, scheduleId, enabled, now);
+  }
+
+  claimScheduleSlot(pipelineId: string, scheduleId: string, slot: string, nextFireAt: string | null): Promise<boolean> {
+    return this.#scheduler.claimScheduleSlot(pipelineId, scheduleId, slot, nextFireAt);
+  }
+
+  claimLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean> {
+    return this.#scheduler.claimLease(name, owner, ttlMs, now);
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.#scheduler.releaseLease(name, owner);
+  }
+
+  getSchedulerCursor(name: string): Promise<string | undefined> {
+    return this.#scheduler.getCursor(name);
+  }
+
+  setSchedulerCursor(name: string, value: string, now: Date): Promise<void> {
+    return this.#scheduler.setCursor(name, value, now);
+  }
+
+  createBackfill(backfill: BackfillRecord, partitions: BackfillPartitionRecord[]): Promise<void> {
+    return this.#scheduler.createBackfill(backfill, partitions);
+  }
+
+  getBackfill(id: string): Promise<BackfillRecord | undefined> {
+    return this.#scheduler.getBackfill(id);
+  }
+
+  listBackfills(filter?: { pipelineId?: string; status?: BackfillStatus[]; limit?: number }): Promise<BackfillRecord[]> {
+    return this.#scheduler.listBackfills(filter);
+  }
+
+  updateBackfill(id: string, patch: BackfillPatch, onlyIf?: BackfillStatus[]): Promise<boolean> {
+    return this.#scheduler.updateBackfill(id, patch, onlyIf);
+  }
+
+  claimBackfill(id: string, owner: string, leaseMs: number, now?: Date): Promise<boolean> {
+    return this.#scheduler.claimBackfill(id, owner, leaseMs, now);
+  }
+
+  releaseBackfill(id: string, owner: string): Promise<void> {
+    return this.#scheduler.releaseBackfill(id, owner);
+  }
+
+  getBackfillPartitions(backfillId: string): Promise<BackfillPartitionRecord[]> {
+    return this.#scheduler.getBackfillPartitions(backfillId);
+  }
+
+  updateBackfillPartition(backfillId: string, partitionKey: string, patch: BackfillPartitionPatch, now: Date, onlyIf?: BackfillPartitionStatus[]): Promise<boolean> {
+    return this.#scheduler.updateBackfillPartition(backfillId, partitionKey, patch, now, onlyIf);
+  }
+
+  listPublishedDatasetVersions(since: string, limit: number): Promise<DatasetVersionRecord[]> {
+    return this.#scheduler.listPublishedDatasetVersions(since, limit);
+  }
+
+  claimDatasetTrigger(record: DatasetTriggerRecord): Promise<boolean> {
+    return this.#scheduler.claimDatasetTrigger(record);
+  }
+
+  setDatasetTriggerRun(pipelineId: string, versionId: string, runId: string): Promise<void> {
+    return this.#scheduler.setDatasetTriggerRun(pipelineId, versionId, runId);
+  }
+
+  listDatasetTriggers(pipelineId?: string): Promise<DatasetTriggerRecord[]> {
+    return this.#scheduler.listDatasetTriggers(pipelineId);
   }
 
   /** Fails the batch unless every existing run it touches is owned by `owner`. */

@@ -238,6 +238,130 @@ export interface DatasetVersionFilter {
   limit?: number;
 }
 
+/** How much a failing data quality check matters: `error` rejects the data, `warn` only reports. */
+export const CHECK_SEVERITIES = ['warn', 'error'] as const;
+export type CheckSeverity = (typeof CHECK_SEVERITIES)[number];
+
+/** The outcome of one check: `warn` is a failing check of severity `warn`, `fail` one of severity `error`. */
+export const CHECK_STATUSES = ['pass', 'warn', 'fail'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** One data quality check run on one dataset version (see src/quality/). */
+export interface CheckResultRecord {
+  /** Stable per run, task, dataset and check position: a retried task rewrites its own results. */
+  id: string;
+  dataset: string;
+  /** The version checked (a staged version that may have been rejected, or a published one). */
+  versionId: string;
+  runId: string;
+  taskId: string;
+  pipelineId: string;
+  name: string;
+  /** The check type: not_null, unique, accepted_values, range, ... */
+  type: string;
+  severity: CheckSeverity;
+  status: CheckStatus;
+  /** Rows that fail a row-level check; 0 for dataset-level checks (row_count, freshness, schema). */
+  failingRows: number;
+  /** Up to five failing rows (or, for dataset-level checks, what was measured), JSON-safe. */
+  sample: Array<Record<string, unknown>>;
+  message: string;
+  durationMs: number;
+  createdAt: string;
+}
+
+export interface CheckResultFilter {
+  dataset?: string;
+  versionId?: string;
+  runId?: string;
+  limit?: number;
+}
+
+/** The state of one schedule of a pipeline; `scheduleId` is a hash of its cron, time zone and params. */
+export interface ScheduleStateRecord {
+  pipelineId: string;
+  scheduleId: string;
+  /** Position in the spec's `schedules` when last synced. */
+  scheduleIndex: number;
+  cron: string;
+  timezone: string | null;
+  /** The spec's `enabled`. */
+  specEnabled: boolean;
+  /** Set by enable/disable; null follows the spec. */
+  enabledOverride: boolean | null;
+  /** The slot fired last (ISO time of the cron slot, not of the firing). */
+  lastFiredAt: string | null;
+  nextFireAt: string | null;
+  /** Slots at or before this are never fired: when the schedule was first seen or last enabled. */
+  resumedAt: string;
+  updatedAt: string;
+}
+
+/** A schedule of a spec as `syncSchedules` records it. */
+export interface ScheduleSync {
+  scheduleId: string;
+  scheduleIndex: number;
+  cron: string;
+  timezone: string | null;
+  specEnabled: boolean;
+  nextFireAt: string | null;
+}
+
+export const BACKFILL_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+/** running until every partition finished; then succeeded (all did) or failed; cancelled as a unit. */
+export type BackfillStatus = (typeof BACKFILL_STATUSES)[number];
+
+export const BACKFILL_PARTITION_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type BackfillPartitionStatus = (typeof BACKFILL_PARTITION_STATUSES)[number];
+
+/** A backfill: one run per partition of a range, at most `concurrency` at once. */
+export interface BackfillRecord {
+  id: string;
+  pipelineId: string;
+  /** First and last partition key of the range (inclusive). */
+  from: string;
+  to: string;
+  status: BackfillStatus;
+  concurrency: number;
+  /** Params given to every run, besides the partition key. */
+  params: Record<string, unknown>;
+  /** Number of partitions. */
+  total: number;
+  createdAt: string;
+  finishedAt: string | null;
+  /** The process driving it while it holds the lease. */
+  owner: string | null;
+  leaseExpiresAt: string | null;
+}
+
+/** One partition of a backfill. */
+export interface BackfillPartitionRecord {
+  backfillId: string;
+  partitionKey: string;
+  /** Order within the backfill (0-based). */
+  position: number;
+  status: BackfillPartitionStatus;
+  runId: string | null;
+  /** For a resumed partition: the failed run it re-runs from. */
+  previousRunId: string | null;
+  updatedAt: string;
+}
+
+/** The fields of a backfill partition an update may change. */
+export type BackfillPartitionPatch = Partial<Pick<BackfillPartitionRecord, 'status' | 'runId' | 'previousRunId'>>;
+
+/** The fields of a backfill an update may change. */
+export type BackfillPatch = Partial<Pick<BackfillRecord, 'status' | 'finishedAt'>>;
+
+/** A published dataset version that triggered (or is triggering) a run of a pipeline. */
+export interface DatasetTriggerRecord {
+  pipelineId: string;
+  versionId: string;
+  dataset: string;
+  runId: string | null;
+  firedAt: string;
+}
+
 export const STORE_DIALECTS = ['sqlite', 'postgres'] as const;
 export type StoreDialect = (typeof STORE_DIALECTS)[number];
 
@@ -282,6 +406,8 @@ export interface Store {
 
   getLogs(filter: LogFilter): Promise<TaskLogRecord[]>;
   listEvents(filter?: EventFilter): Promise<EventRecord[]>;
+  /** The highest event seq so far (0 when there is none): where a follower starts to see only new events. */
+  lastEventSeq(): Promise<number>;
 
   /**
    * Writes a dataset version (upsert by id). A retried task writes the same id again, so retries
@@ -296,6 +422,11 @@ export interface Store {
   /** By name. */
   listDatasets(): Promise<DatasetRecord[]>;
 
+  /** Writes check results (upsert by id: a retried task replaces its own results). */
+  saveCheckResults(results: CheckResultRecord[]): Promise<void>;
+  /** Newest first (by createdAt), the checks of one task in the order they ran. */
+  listCheckResults(filter?: CheckResultFilter): Promise<CheckResultRecord[]>;
+
   /** Connector state between runs (incremental cursors), by key. */
   getConnectorState(key: string): Promise<unknown>;
   setConnectorState(key: string, value: unknown): Promise<void>;
@@ -304,4 +435,51 @@ export interface Store {
   countRunsByStatus(pipelineId?: string): Promise<Record<RunStatus, number>>;
   /** Durations of finished attempts by pipeline and task. */
   taskDurationStats(pipelineId?: string): Promise<TaskDurationStat[]>;
+
+  // ---- scheduler (scheduler-repository.ts) ----------------------------------------------
+
+  /**
+   * Records the schedules a pipeline's spec has now: new ones start with `resumedAt = now`,
+   * known ones get their index and spec flags updated (a spec that turns `enabled` on resumes
+   * at `now`), and state of schedules no longer in the spec is removed. Returns the state, by index.
+   */
+  syncSchedules(pipelineId: string, schedules: ScheduleSync[], now: Date): Promise<ScheduleStateRecord[]>;
+  /** By pipeline, then index. */
+  listScheduleStates(pipelineId?: string): Promise<ScheduleStateRecord[]>;
+  /** Overrides the spec's `enabled` (null: follow the spec again); enabling resumes at `now`. False when unknown. */
+  setScheduleEnabled(pipelineId: string, scheduleId: string, enabled: boolean | null, now: Date): Promise<boolean>;
+  /**
+   * Claims a slot of a schedule: true for exactly one caller per slot, across processes, since
+   * it is a conditional update (`last_fired_at` is null or before the slot).
+   */
+  claimScheduleSlot(pipelineId: string, scheduleId: string, slot: string, nextFireAt: string | null): Promise<boolean>;
+
+  /** Takes or renews a named lease: true when free, expired or already held by `owner`. Atomic. */
+  claimLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
+  /** Gives a lease up when held by `owner`. */
+  releaseLease(name: string, owner: string): Promise<void>;
+  getSchedulerCursor(name: string): Promise<string | undefined>;
+  setSchedulerCursor(name: string, value: string, now: Date): Promise<void>;
+
+  /** Creates a backfill with its partitions in one transaction. */
+  createBackfill(backfill: BackfillRecord, partitions: BackfillPartitionRecord[]): Promise<void>;
+  getBackfill(id: string): Promise<BackfillRecord | undefined>;
+  /** Newest first. */
+  listBackfills(filter?: { pipelineId?: string; status?: BackfillStatus[]; limit?: number }): Promise<BackfillRecord[]>;
+  /** Updates a backfill; with `onlyIf`, only when its status is one of those. True when a row changed. */
+  updateBackfill(id: string, patch: BackfillPatch, onlyIf?: BackfillStatus[]): Promise<boolean>;
+  /** Takes or renews the lease on a backfill (as `claimRun` for runs). */
+  claimBackfill(id: string, owner: string, leaseMs: number, now?: Date): Promise<boolean>;
+  releaseBackfill(id: string, owner: string): Promise<void>;
+  /** By position. */
+  getBackfillPartitions(backfillId: string): Promise<BackfillPartitionRecord[]>;
+  /** Updates a partition; with `onlyIf`, only when its status is one of those. True when a row changed. */
+  updateBackfillPartition(backfillId: string, partitionKey: string, patch: BackfillPartitionPatch, now: Date, onlyIf?: BackfillPartitionStatus[]): Promise<boolean>;
+
+  /** Published dataset versions with `publishedAt >= since`, oldest publication first. */
+  listPublishedDatasetVersions(since: string, limit: number): Promise<DatasetVersionRecord[]>;
+  /** Records that a version triggers a pipeline: true for exactly one caller per (pipeline, version). */
+  claimDatasetTrigger(record: DatasetTriggerRecord): Promise<boolean>;
+  setDatasetTriggerRun(pipelineId: string, versionId: string, runId: string): Promise<void>;
+  listDatasetTriggers(pipelineId?: string): Promise<DatasetTriggerRecord[]>;
 }

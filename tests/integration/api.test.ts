@@ -93,7 +93,7 @@ describe('OpenAPI', () => {
     expect(served.length).toBeGreaterThanOrEqual(13);
     for (const route of served) expect(documented, route).toContain(route);
     expect(doc.components.schemas.Run).toBeDefined();
-    expect(doc.paths['/api/v1/executions'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['pipeline', 'status', 'limit', 'before']);
+    expect(doc.paths['/api/v1/executions'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['pipeline', 'status', 'limit', 'before', 'since', 'until']);
   });
 
   it('serves a reference page at /docs', async () => {

@@ -603,6 +603,14 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
         expect((await store.listEvents({ runId: run.id, afterSeq: seqs[1] })).map((e) => e.seq)).toEqual([seqs[3]]);
         expect((await store.listEvents({ afterSeq: seqs[0]! - 1, limit: 2 })).map((e) => e.seq)).toEqual(seqs.slice(0, 2));
       });
+
+      it('gives the highest event seq, so a follower can start after it', async () => {
+        const run = await createdRun({ owner: 'e1' });
+        const seqs = await store.applyBatch({ owner: 'e1', events: [makeEvent('run.queued', run.id, run.pipelineId), makeEvent('run.started', run.id, run.pipelineId)] });
+        const last = await store.lastEventSeq();
+        expect(last).toBeGreaterThanOrEqual(seqs[1]!);
+        expect(await store.listEvents({ runId: run.id, afterSeq: last })).toEqual([]);
+      });
     });
 
     describe('datasets', () => {

@@ -11,8 +11,14 @@ import type { DatasetPreview } from '../../datasets/dataset-catalog.ts';
 import { toJsonRows } from '../../datasets/json-rows.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createPlatform, type Platform } from '../../platform.ts';
-import type { DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
+import { listDatasetChecks } from '../../quality/dataset-checks.ts';
+import type { CreateBackfillInput } from '../../scheduler/backfill-runner.ts';
+import type { BackfillDetail } from '../../scheduler/backfill-progress.ts';
+import type { ScheduleInfo } from '../../scheduler/schedule-catalog.ts';
+import { Scheduler } from '../../scheduler/scheduler.ts';
+import type { CheckResultRecord, DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
 import type {
+  CheckResultsQuery,
   CliBackend,
   ConnectorTestQuery,
   DatasetDetail,
@@ -133,6 +139,10 @@ export class LocalBackend implements CliBackend {
     return { ...preview, rows: toJsonRows(preview.rows) };
   }
 
+  listCheckResults(dataset: string, query: CheckResultsQuery = {}): Promise<CheckResultRecord[]> {
+    return listDatasetChecks(this.platform.store, dataset, query);
+  }
+
   async listConnectors(): Promise<ConnectorInfo[]> {
     return this.platform.connectors.list();
   }
@@ -141,8 +151,47 @@ export class LocalBackend implements CliBackend {
     return testConnector(this.platform.connectors, query.connector, { baseDir: query.baseDir, discover: query.discover ?? false });
   }
 
+  /** Schedules and backfills go through a scheduler that does not loop: this process fires nothing by itself. */
+  private schedulerInstance: Scheduler | undefined;
+
+  private get scheduler(): Scheduler {
+    return (this.schedulerInstance ??= new Scheduler({ platform: this.platform }));
+  }
+
+  listSchedules(options: { pipelineId?: string; count?: number } = {}): Promise<ScheduleInfo[]> {
+    return this.scheduler.catalog.list(options);
+  }
+
+  setScheduleEnabled(pipelineId: string, index: number | undefined, enabled: boolean): Promise<ScheduleInfo[]> {
+    return this.scheduler.catalog.setEnabled(pipelineId, index, enabled);
+  }
+
+  startBackfill(input: CreateBackfillInput): Promise<BackfillDetail> {
+    return this.scheduler.backfills.create(input);
+  }
+
+  getBackfill(id: string): Promise<BackfillDetail> {
+    return this.scheduler.backfills.get(id);
+  }
+
+  cancelBackfill(id: string): Promise<BackfillDetail> {
+    return this.scheduler.backfills.cancel(id);
+  }
+
+  resumeBackfill(id: string): Promise<BackfillDetail> {
+    return this.scheduler.backfills.resume(id);
+  }
+
+  async followBackfill(id: string, onProgress?: (detail: BackfillDetail) => void): Promise<BackfillDetail> {
+    // Drives it here unless another process (a server) does; the runs then execute in this process.
+    const detail = await this.scheduler.backfills.get(id);
+    if (detail.backfill.status === 'running') await this.scheduler.backfills.drive(id);
+    return this.scheduler.backfills.waitFor(id, onProgress);
+  }
+
   async close(): Promise<void> {
     for (const off of this.unsubscribe) off();
+    await this.schedulerInstance?.stop();
     await this.platform.close();
   }
 

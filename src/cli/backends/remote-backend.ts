@@ -8,8 +8,11 @@ import type { ConnectorTestResult } from '../../connectors/test-connector.ts';
 import { loadSpecFile } from '../../core/spec/load-spec-file.ts';
 import type { ParamValues } from '../../core/spec/params.ts';
 import type { DatasetPreview } from '../../datasets/dataset-catalog.ts';
-import type { DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
-import type { CliBackend, ConnectorTestQuery, DatasetDetail, DatasetPreviewQuery, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver } from '../backend.ts';
+import type { CreateBackfillInput } from '../../scheduler/backfill-runner.ts';
+import type { BackfillDetail } from '../../scheduler/backfill-progress.ts';
+import type { ScheduleInfo } from '../../scheduler/schedule-catalog.ts';
+import type { CheckResultRecord, DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
+import type { CheckResultsQuery, CliBackend, ConnectorTestQuery, DatasetDetail, DatasetPreviewQuery, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver } from '../backend.ts';
 import { pollRun } from './poll-run.ts';
 
 /** How often a followed run is polled. */
@@ -74,6 +77,10 @@ export class RemoteBackend implements CliBackend {
     return this.client.previewDataset(name, { run: query.runId, version: query.versionId, limit: query.limit, offset: query.offset });
   }
 
+  listCheckResults(dataset: string, query: CheckResultsQuery = {}): Promise<CheckResultRecord[]> {
+    return this.client.listCheckResults(dataset, { run: query.runId, limit: query.limit });
+  }
+
   async listConnectors(): Promise<ConnectorInfo[]> {
     return (await this.client.connectors()).connectors;
   }
@@ -81,6 +88,41 @@ export class RemoteBackend implements CliBackend {
   testConnector(query: ConnectorTestQuery): Promise<ConnectorTestResult> {
     // The folder as this machine sees it: right for a server on the same machine or sharing the files.
     return this.client.testConnector({ connector: query.connector, baseDir: query.baseDir, ...(query.discover ? { discover: true } : {}) });
+  }
+
+  listSchedules(options: { pipelineId?: string; count?: number } = {}): Promise<ScheduleInfo[]> {
+    return this.client.listSchedules({ ...(options.pipelineId ? { pipeline: options.pipelineId } : {}), ...(options.count ? { count: options.count } : {}) });
+  }
+
+  setScheduleEnabled(pipelineId: string, index: number | undefined, enabled: boolean): Promise<ScheduleInfo[]> {
+    return this.client.setScheduleEnabled(pipelineId, index, enabled);
+  }
+
+  startBackfill(input: CreateBackfillInput): Promise<BackfillDetail> {
+    const { pipelineId, from, to, concurrency, params } = input;
+    return this.client.createBackfill(pipelineId, { from, to, concurrency, params });
+  }
+
+  getBackfill(id: string): Promise<BackfillDetail> {
+    return this.client.getBackfill(id);
+  }
+
+  cancelBackfill(id: string): Promise<BackfillDetail> {
+    return this.client.cancelBackfill(id);
+  }
+
+  resumeBackfill(id: string): Promise<BackfillDetail> {
+    return this.client.resumeBackfill(id);
+  }
+
+  async followBackfill(id: string, onProgress?: (detail: BackfillDetail) => void): Promise<BackfillDetail> {
+    // The server drives it; following is polling its progress.
+    for (;;) {
+      const detail = await this.client.getBackfill(id);
+      onProgress?.(detail);
+      if (detail.backfill.status !== 'running' && detail.progress.running === 0) return detail;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
   }
 
   async close(): Promise<void> {

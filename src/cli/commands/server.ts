@@ -50,6 +50,8 @@ export function serverCommand(): Command {
         host: options.host ?? '127.0.0.1',
         port,
       });
+      // The UI is served from ui/dist: a fresh checkout builds it on its first start (or runs the API only, without Vite).
+      await (await import('../../api/routes/ui.ts')).ensureUiBuilt(platform.logger);
       let server: RunningServer;
       try {
         server = await startServer({

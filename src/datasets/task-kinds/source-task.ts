@@ -2,11 +2,14 @@
  * `source` tasks read from a connector into a dataset. Files are scanned by DuckDB itself (the
  * connector's `scan`); other sources stream batches that are staged through NDJSON. Rows that
  * cannot be parsed go to `<dataset>__rejects` with the raw value, the reason and where they
- * came from; `max_rejects` fails the task when exceeded.
+ * came from; `max_rejects` fails the task when exceeded. `checks:` run on the staged output
+ * before it is published (write-audit-publish, see quality/audit-output.ts).
  */
 import { z } from 'zod';
 import type { ConnectorRegistry } from '../../connectors/connector.ts';
 import { NonRetryableError, ValidationError } from '../../core/errors.ts';
+import { auditAndPublish } from '../../quality/audit-output.ts';
+import { checksSchema } from '../../quality/check.ts';
 import { defineTaskKind } from '../../runtime/task-kind.ts';
 import type { DatasetVersionRecord } from '../../store/store.ts';
 import type { DataPlane } from '../data-plane.ts';
@@ -22,6 +25,7 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
       .object({
         connector: connectorBlockSchema(connectors),
         ...outputContractFields,
+        checks: checksSchema.optional(),
       })
       .strict(),
     run: async (ctx) => {
@@ -55,9 +59,9 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
           await session.publishRejects();
           throw new ValidationError(`${rejects} rejected rows exceed max_rejects (${limit}); see dataset ${output}__rejects`);
         }
-        await session.publish();
+        const audit = await auditAndPublish(session, output, version, ctx.config.checks, { task: ctx, dataPlane: dataPlane() });
         ctx.log.info(`read ${version.rows} rows into ${output}`);
-        return summary;
+        return ctx.config.checks ? { ...summary, checks: audit.summary } : summary;
       } finally {
         await session.close();
       }

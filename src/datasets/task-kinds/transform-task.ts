@@ -1,11 +1,14 @@
 /**
  * `transform` tasks: declarative steps (filter, select, derive, aggregate, join, flatten,
  * dedupe, sort, limit, union, sql, function) over the datasets named in `inputs`, compiled to
- * one DuckDB query, written to the dataset named in `outputs`.
+ * one DuckDB query, written to the dataset named in `outputs`. `checks:` run on the staged
+ * output before it is published (write-audit-publish, see quality/audit-output.ts).
  */
 import type { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import { executeTransform, transformConfigSchema } from '../../engine/transforms/index.ts';
+import { auditAndPublish } from '../../quality/audit-output.ts';
+import { checksSchema } from '../../quality/check.ts';
 import { defineTaskKind } from '../../runtime/task-kind.ts';
 import type { DataPlane } from '../data-plane.ts';
 import { applyOutputContract, outputContractFields } from './output-contract.ts';
@@ -15,7 +18,7 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
   return defineTaskKind({
     name: 'transform',
     description: 'Runs declarative steps or SQL over the `inputs` datasets (DuckDB) and writes the result to the dataset in `outputs`.',
-    configSchema: transformConfigSchema.extend(outputContractFields),
+    configSchema: transformConfigSchema.extend({ ...outputContractFields, checks: checksSchema.optional() }),
     run: async (ctx) => {
       const output = outputOf(ctx.task);
       const inputNames = inputsOf(ctx.task);
@@ -47,9 +50,10 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
           await session.publishRejects();
           throw new ValidationError(`${rejects} rejected rows exceed max_rejects (${limit}); see dataset ${output}__rejects`);
         }
-        await session.publish();
+        const audit = await auditAndPublish(session, output, version, ctx.config.checks, { task: ctx, dataPlane: dataPlane() });
         ctx.log.info(`wrote ${version.rows} rows to ${output} from ${rowsIn} input rows`);
-        return { rows_in: rowsIn, rows_out: version.rows, rejects, datasets: [{ name: output, version: version.id, rows: version.rows }] };
+        const summary = { rows_in: rowsIn, rows_out: version.rows, rejects, datasets: [{ name: output, version: version.id, rows: version.rows }] };
+        return ctx.config.checks ? { ...summary, checks: audit.summary } : summary;
       } finally {
         await session.close();
       }

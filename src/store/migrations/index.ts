@@ -7,12 +7,16 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { StoreDialect } from '../store.ts';
 import { initialMigration } from './0001-initial.ts';
 import { datasetsMigration } from './0002-datasets.ts';
+import { schedulesMigration } from './0003-schedules.ts';
+import { checkResultsMigration } from './0004-check-results.ts';
 import type { StoreMigration } from './store-migration.ts';
 
 /** Every migration by name, in order. */
 export const STORE_MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '0001-initial': initialMigration,
   '0002-datasets': datasetsMigration,
+  '0003-schedules': schedulesMigration,
+  '0004-check-results': checkResultsMigration,
 };
 
 /** Hands the static migrations to Kysely, each bound to the dialect it runs on. */

@@ -1,5 +1,6 @@
 /** The `datadog dataset ...` command group: one file per verb beside this one. */
 import { Command } from 'commander';
+import { datasetChecksCommand } from './checks.ts';
 import { datasetListCommand } from './list.ts';
 import { datasetPreviewCommand } from './preview.ts';
 import { datasetShowCommand } from './show.ts';
@@ -11,5 +12,6 @@ export function datasetCommand(): Command {
     .description('list datasets, show their schema and versions, preview their rows')
     .addCommand(datasetListCommand())
     .addCommand(datasetShowCommand())
-    .addCommand(datasetPreviewCommand());
+    .addCommand(datasetPreviewCommand())
+    .addCommand(datasetChecksCommand());
 }
