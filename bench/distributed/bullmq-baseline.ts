@@ -19,6 +19,7 @@ export async function bullmqThroughput(options: BaselineOptions & { jobs: number
   const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue(options.name, { connection, prefix: options.prefix });
   const worker = new Worker(options.name, async () => undefined, { connection, prefix: options.prefix, concurrency: options.concurrency, autorun: false });
+  onErrors(queue, worker);
   try {
     await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
     let done = 0;
@@ -48,6 +49,7 @@ export async function bullmqChain(options: BaselineOptions & { hops: number; nam
   const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue(options.name, { connection, prefix: options.prefix });
   const worker = new Worker(options.name, async () => undefined, { connection, prefix: options.prefix, concurrency: 1 });
+  onErrors(queue, worker);
   try {
     await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
     const started = performance.now();
@@ -66,4 +68,10 @@ export async function bullmqChain(options: BaselineOptions & { hops: number; nam
     await worker.close();
     await queue.close();
   }
+}
+
+/** Connection errors are reported, not thrown from an event emitter (ioredis retries by itself). */
+function onErrors(queue: Queue, worker: Worker): void {
+  queue.on('error', (error) => console.error(`bullmq queue error: ${error.message}`));
+  worker.on('error', (error) => console.error(`bullmq worker error: ${error.message}`));
 }

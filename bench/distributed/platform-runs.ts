@@ -29,6 +29,8 @@ export interface TimedRun {
   tasks: number;
   /** Distinct workers that ran an attempt. */
   workers: number;
+  /** Attempts that name no worker (the server never saw their start). */
+  unattributed: number;
 }
 
 /** Registers the spec (a no-op when already registered), runs it, and fails unless it succeeded. */
@@ -40,5 +42,6 @@ export async function timedRun(platform: Platform, spec: PipelineSpecInput): Pro
   const ms = performance.now() - started;
   if (done.status !== 'succeeded') throw new Error(`bench run of ${spec.id} ended ${done.status}: ${done.error ?? ''}`);
   const detail = await platform.getRunDetail(run.id);
-  return { ms, tasks: spec.tasks.length, workers: new Set(detail.attempts.map((a) => a.worker)).size };
+  const workers = detail.attempts.map((a) => a.worker);
+  return { ms, tasks: spec.tasks.length, workers: new Set(workers.filter(Boolean)).size, unattributed: workers.filter((w) => !w).length };
 }

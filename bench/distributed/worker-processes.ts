@@ -39,7 +39,12 @@ export class WorkerProcesses {
   private readonly all = new Set<BenchWorker>();
   private seq = 0;
 
-  constructor(private readonly deployment: BenchDeployment) {}
+  constructor(private readonly deployment: BenchDeployment) {
+    // Whatever kills the benchmark (an uncaught error included) must not leave workers behind.
+    process.once('exit', () => {
+      for (const w of this.all) if (alive(w.child)) w.child.kill('SIGKILL');
+    });
+  }
 
   /** Starts `count` workers at once and resolves when all of them are ready. */
   async start(options: StartWorkersOptions): Promise<BenchWorker[]> {

@@ -11,6 +11,7 @@ import type { TaskStatus } from '../core/statuses.ts';
 import type { DatasetPreview } from '../datasets/dataset-catalog.ts';
 import type { CreateBackfillInput } from '../scheduler/backfill-runner.ts';
 import type { BackfillDetail } from '../scheduler/backfill-progress.ts';
+import type { BackfillRecord } from '../store/store.ts';
 import type { ScheduleInfo } from '../scheduler/schedule-catalog.ts';
 import type { CheckResultRecord, DatasetRecord, DatasetVersionRecord, LogStream, PipelineRecord, RunRecord, TaskAttemptRecord, TaskLogRecord, TaskRunRecord } from '../store/store.ts';
 
@@ -148,6 +149,8 @@ export interface CliBackend {
   /** Starts a backfill of a partitioned pipeline; in local mode its runs execute in this process. */
   startBackfill(input: CreateBackfillInput): Promise<BackfillDetail>;
   getBackfill(id: string): Promise<BackfillDetail>;
+  /** Backfills, newest first. */
+  listBackfills(filter?: { pipelineId?: string }): Promise<BackfillRecord[]>;
   /** Cancels a running backfill: its running runs are cancelled, the rest of its partitions marked cancelled. */
   cancelBackfill(id: string): Promise<BackfillDetail>;
   /** Runs a backfill's failed, cancelled and missing partitions again (or takes over one nobody drives). */

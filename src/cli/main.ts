@@ -7,9 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { errorCodeOf, formatIssues, messageOf, type ErrorCode, type Issue } from '../core/errors.ts';
+import { backfillCommand } from './commands/backfill/index.ts';
 import { connectorCommand } from './commands/connector/index.ts';
 import { datasetCommand } from './commands/dataset/index.ts';
+import { modelsCommand } from './commands/models/index.ts';
 import { pipelineCommand } from './commands/pipeline/index.ts';
+import { scheduleCommand } from './commands/schedule/index.ts';
 import { serverCommand } from './commands/server.ts';
 import { workerCommand } from './commands/worker.ts';
 
@@ -46,6 +49,9 @@ export function createProgram(): Command {
     .addCommand(pipelineCommand())
     .addCommand(datasetCommand())
     .addCommand(connectorCommand())
+    .addCommand(modelsCommand())
+    .addCommand(scheduleCommand())
+    .addCommand(backfillCommand())
     .addCommand(serverCommand())
     .addCommand(workerCommand());
   applyRecursively(program, (command) => command.exitOverride().showHelpAfterError('(add --help for usage)'));

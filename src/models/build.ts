@@ -15,16 +15,20 @@ import { loadDbtProject, type DbtProject } from './dbt-project.ts';
 import { isEphemeral, type DbtNode, type ResourceType } from './dbt-node.ts';
 import { locateNodeError } from './error-location.ts';
 import { baseGlobals, targetGlobal } from './jinja/dbt-context.ts';
-import { materializeModel } from './materialize.ts';
+import { materializeModel, plural } from './materialize.ts';
 import { isMapping } from './node-config.ts';
-import { selectNodes } from './node-selection.ts';
+import { selectNodes, type IndirectSelection } from './node-selection.ts';
 import { ProjectGraph } from './project-graph.ts';
 import { runTestNode } from './run-test-node.ts';
 
+/** The commands a build runs, as dbt's. */
 export const BUILD_COMMANDS = ['run', 'test', 'build', 'seed', 'compile', 'ls'] as const;
+/** One build command. */
 export type BuildCommand = (typeof BUILD_COMMANDS)[number];
 
+/** How a node ended: models and seeds succeed or error; tests pass, warn, fail or error; anything may be skipped. */
 export const NODE_STATUSES = ['success', 'error', 'skipped', 'pass', 'fail', 'warn'] as const;
+/** One node status. */
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** What a command acts on. */
@@ -43,6 +47,8 @@ export interface NodeResult {
   node: string;
   uniqueId: string;
   resourceType: ResourceType;
+  /** Project-relative file it comes from (the properties file of a generic test). */
+  path: string;
   status: NodeStatus;
   message: string;
   rowsAffected?: number;
@@ -58,6 +64,7 @@ export interface NodeResult {
   dependsOn: string[];
 }
 
+/** The outcome of a command: one result per node, and the errors among them. */
 export interface BuildResult {
   project: string;
   command: BuildCommand;
@@ -74,6 +81,7 @@ export interface AfterBuildContext {
   readonly results: readonly NodeResult[];
 }
 
+/** What to build and how. */
 export interface BuildOptions {
   projectDir: string;
   command: BuildCommand;
@@ -81,12 +89,16 @@ export interface BuildOptions {
   /** Selectors (a list, or one space-separated string). */
   select?: readonly string[] | string;
   exclude?: readonly string[] | string;
+  /** How tests follow selected models (default eager, as in dbt). */
+  indirectSelection?: IndirectSelection;
   fullRefresh?: boolean;
   vars?: Record<string, unknown>;
   profilesDir?: string;
   env?: NodeJS.ProcessEnv;
   /** Stops before the next node when aborted; the rest are skipped. */
   signal?: AbortSignal;
+  /** `log()` calls of templates, with the node that made them. */
+  onLog?: (node: string, message: string) => void;
   /** Called as each node finishes (progress output). */
   onResult?: (result: NodeResult, progress: { index: number; total: number }) => void;
   /** Runs with the adapter still open, after the last node (publishing models elsewhere). */
@@ -105,7 +117,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     ...(options.profilesDir ? { profilesDir: options.profilesDir } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
-  const selected = selectNodes(project, { select: toList(options.select), exclude: toList(options.exclude) });
+  const selected = selectNodes(project, {
+    select: toList(options.select),
+    exclude: toList(options.exclude),
+    ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
+  });
   const graph = command === 'build' ? buildGraph(project) : project.graph;
   const nodes = graph.order
     .map((id) => project.node(id))
@@ -162,11 +178,12 @@ function buildGraph(project: DbtProject): ProjectGraph {
   return ProjectGraph.build([...project.nodes.values()], extra);
 }
 
-function describe(node: DbtNode): Pick<NodeResult, 'node' | 'uniqueId' | 'resourceType' | 'dependsOn' | 'relation' | 'materialized'> {
+function describe(node: DbtNode): Pick<NodeResult, 'node' | 'uniqueId' | 'resourceType' | 'path' | 'dependsOn' | 'relation' | 'materialized'> {
   return {
     node: node.name,
     uniqueId: node.uniqueId,
     resourceType: node.resourceType,
+    path: node.path,
     dependsOn: [...node.dependsOn],
     ...(node.relation ? { relation: `${node.relation.schema}.${node.relation.identifier}` } : {}),
     ...(node.resourceType === 'model' ? { materialized: String(node.config.materialized) } : {}),
@@ -185,7 +202,13 @@ class NodeRunner {
     private readonly graph: ProjectGraph,
     private readonly options: BuildOptions,
   ) {
-    this.compiler = new Compiler({ project, adapter, fullRefresh: options.fullRefresh ?? false, command: options.command });
+    this.compiler = new Compiler({
+      project,
+      adapter,
+      fullRefresh: options.fullRefresh ?? false,
+      command: options.command,
+      ...(options.onLog ? { log: (node: DbtNode, message: string) => options.onLog?.(node.name, message) } : {}),
+    });
   }
 
   async projectHooks(hooks: readonly string[], where: string): Promise<void> {
@@ -224,7 +247,7 @@ class NodeRunner {
     await this.ensureSchema(relation.schema);
     const columnTypes = isMapping(node.config.column_types) ? Object.fromEntries(Object.entries(node.config.column_types).map(([k, v]) => [k, String(v)])) : {};
     const rows = await this.adapter.loadSeed(relation, node.seedFile as string, { columnTypes });
-    return { ...base, status: 'success', message: `loaded seed ${relation.schema}.${relation.identifier} (${rows} rows)`, rowsAffected: rows, durationMs: elapsed() };
+    return { ...base, status: 'success', message: `loaded seed ${relation.schema}.${relation.identifier} (${plural(rows, 'row')})`, rowsAffected: rows, durationMs: elapsed() };
   }
 
   private async ensureSchema(schema: string): Promise<void> {

@@ -31,6 +31,7 @@ export interface CompiledNode {
   compiledPath: string;
 }
 
+/** What a compiler needs. */
 export interface CompilerOptions {
   project: DbtProject;
   /** Asked whether an incremental model's table exists; without it models compile as first runs. */
@@ -41,6 +42,7 @@ export interface CompilerOptions {
   log?: (node: DbtNode, message: string) => void;
 }
 
+/** Compiles the nodes of one build; ephemeral SQL is rendered once and reused. */
 export class Compiler {
   private readonly ephemeralSql = new Map<string, string>();
 

@@ -12,7 +12,9 @@ import type nunjucks from 'nunjucks';
 import type { RelationParts } from './adapters/model-adapter.ts';
 import type { NodeConfig } from './node-config.ts';
 
+/** The kinds of node the runner builds. */
 export const RESOURCE_TYPES = ['model', 'seed', 'test'] as const;
+/** A kind of node. */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** A documented column. */
@@ -32,6 +34,7 @@ export interface GenericTest {
   attachedTo: string;
 }
 
+/** A model, seed or test of the project graph. */
 export interface DbtNode {
   /** `model.jaffle.stg_orders`, `seed.jaffle.raw_orders`, `test.jaffle.unique_orders_order_id`. */
   uniqueId: string;

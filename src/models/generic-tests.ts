@@ -7,9 +7,12 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '../core/errors.ts';
 import type { SqlQuoting } from './adapters/model-adapter.ts';
 
+/** The generic tests dbt ships with. */
 export const BUILTIN_GENERIC_TESTS = ['unique', 'not_null', 'accepted_values', 'relationships'] as const;
+/** One of the built-in generic tests. */
 export type BuiltinGenericTest = (typeof BUILTIN_GENERIC_TESTS)[number];
 
+/** Whether a test name is a built-in generic test. */
 export function isBuiltinGenericTest(name: string): name is BuiltinGenericTest {
   return (BUILTIN_GENERIC_TESTS as readonly string[]).includes(name);
 }

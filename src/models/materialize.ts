@@ -13,6 +13,7 @@ export interface MaterializeOutcome {
   rowsAffected?: number;
 }
 
+/** What materialising one model needs. */
 export interface MaterializeInput {
   adapter: ModelAdapter;
   compiler: Compiler;
@@ -21,6 +22,12 @@ export interface MaterializeInput {
   ensureSchema(schema: string): Promise<void>;
 }
 
+/** `1 row`, `3 rows`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Builds a compiled model as its `materialized` config says, with its hooks. */
 export async function materializeModel(input: MaterializeInput): Promise<MaterializeOutcome> {
   const { adapter, compiler, compiled } = input;
   const { node } = compiled;
@@ -33,7 +40,7 @@ export async function materializeModel(input: MaterializeInput): Promise<Materia
   switch (node.config.materialized) {
     case 'table': {
       const rows = await adapter.createTable(relation, compiled.sql);
-      outcome = { message: `created table ${name} (${rows} rows)`, rowsAffected: rows };
+      outcome = { message: `created table ${name} (${plural(rows, 'row')})`, rowsAffected: rows };
       break;
     }
     case 'incremental': {
@@ -41,10 +48,10 @@ export async function materializeModel(input: MaterializeInput): Promise<Materia
         const strategy = String(node.config.incremental_strategy ?? '').toLowerCase();
         const uniqueKey = strategy === 'append' ? [] : uniqueKeyOf(node.config);
         const { inserted, deleted } = await adapter.mergeIncremental(relation, compiled.sql, { uniqueKey });
-        outcome = { message: `inserted ${inserted} rows into ${name}${uniqueKey.length > 0 ? ` (replaced ${deleted} by ${uniqueKey.join(', ')})` : ''}`, rowsAffected: inserted };
+        outcome = { message: `inserted ${plural(inserted, 'row')} into ${name}${uniqueKey.length > 0 ? ` (replaced ${deleted} by ${uniqueKey.join(', ')})` : ''}`, rowsAffected: inserted };
       } else {
         const rows = await adapter.createTable(relation, compiled.sql);
-        outcome = { message: `created incremental table ${name} (${rows} rows)`, rowsAffected: rows };
+        outcome = { message: `created incremental table ${name} (${plural(rows, 'row')})`, rowsAffected: rows };
       }
       break;
     }

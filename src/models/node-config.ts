@@ -8,10 +8,14 @@ import { ValidationError } from '../core/errors.ts';
 /** A node's config with keys normalised (`+pre-hook` becomes `pre_hook`). */
 export type NodeConfig = Record<string, unknown>;
 
+/** How a model is built. */
 export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+/** One way to build a model. */
 export type Materialization = (typeof MATERIALIZATIONS)[number];
 
+/** What a failing test does to the build. */
 export const SEVERITIES = ['error', 'warn'] as const;
+/** A test's severity. */
 export type Severity = (typeof SEVERITIES)[number];
 
 const ADDITIVE = new Set(['tags', 'pre_hook', 'post_hook']);
@@ -45,6 +49,7 @@ export function mergeConfig(base: NodeConfig, patch: Readonly<Record<string, unk
   return out;
 }
 
+/** Whether a value is a plain mapping (not null, not a list). */
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -63,6 +68,7 @@ export function materializedOf(config: NodeConfig, file: string): Materializatio
   return value as Materialization;
 }
 
+/** The node's tags. */
 export function tagsOf(config: NodeConfig): string[] {
   return configList(config.tags);
 }

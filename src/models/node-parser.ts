@@ -21,6 +21,7 @@ import type { NodeDecl, PropertiesFile, TestDecl } from './properties-file.ts';
 import { folderConfig } from './project-config.ts';
 import { Relation } from './relation.ts';
 
+/** What parsing needs: the project config and target, the Jinja engine and the docs blocks. */
 export interface NodeParserOptions {
   dir: string;
   config: ProjectConfig;
@@ -46,6 +47,7 @@ interface TestSubject {
   refName?: string;
 }
 
+/** Collects the nodes of a project; add properties, seeds, models and tests, then call `finish()`. */
 export class NodeParser {
   readonly nodes = new Map<string, DbtNode>();
   readonly sources = new Map<string, SourceTable>();

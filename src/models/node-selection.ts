@@ -3,7 +3,10 @@
  * comma-joined ones an intersection. A selector is a name (globs allowed), a path, or
  * `method:value` (tag, path, fqn, config.<key>, resource_type, source, test_type, test_name),
  * with graph operators `+x` (ancestors), `x+` (descendants), `2+x` / `x+1` (depth) and `@x`.
- * Tests follow what they test: selecting or excluding a model selects or excludes its tests.
+ * Tests follow what they test: selecting or excluding a model selects or excludes its tests
+ * (`indirectSelection`: eager, the default, takes a test when any node it tests is selected;
+ * cautious when all are; buildable when all are selected or upstream of the selection; empty
+ * never). Exclusion is always eager.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,10 +16,16 @@ import type { DbtProject } from './dbt-project.ts';
 import type { DbtNode } from './dbt-node.ts';
 import { configList } from './node-config.ts';
 
+/** How tests follow selected models, as dbt's `--indirect-selection`. */
+export const INDIRECT_SELECTIONS = ['eager', 'cautious', 'buildable', 'empty'] as const;
+/** One indirect selection mode. */
+export type IndirectSelection = (typeof INDIRECT_SELECTIONS)[number];
+
 /** What to select; empty `select` means every node. */
 export interface SelectionOptions {
   select?: readonly string[];
   exclude?: readonly string[];
+  indirectSelection?: IndirectSelection;
 }
 
 const METHODS = ['tag', 'path', 'fqn', 'resource_type', 'source', 'test_type', 'test_name'] as const;
@@ -32,8 +41,8 @@ export function selectNodes(project: DbtProject, options: SelectionOptions): Set
   const select = splitSelectors(options.select);
   const exclude = splitSelectors(options.exclude);
   const all = [...project.nodes.keys()];
-  const chosen = withTests(project, select.length === 0 ? new Set(all) : union(project, select));
-  const removed = withTests(project, exclude.length === 0 ? new Set<string>() : union(project, exclude));
+  const chosen = withTests(project, select.length === 0 ? new Set(all) : union(project, select), options.indirectSelection ?? 'eager');
+  const removed = withTests(project, exclude.length === 0 ? new Set<string>() : union(project, exclude), 'eager');
   return new Set(all.filter((id) => chosen.has(id) && !removed.has(id)));
 }
 
@@ -53,11 +62,20 @@ function intersection(project: DbtProject, selector: string): Set<string> {
   return result ?? new Set();
 }
 
-/** Tests whose tested nodes are in the set join it (dbt's eager indirect selection). */
-function withTests(project: DbtProject, ids: Set<string>): Set<string> {
+/** Tests of the nodes in the set join it, as `mode` says. */
+function withTests(project: DbtProject, ids: Set<string>, mode: IndirectSelection): Set<string> {
   const out = new Set(ids);
+  if (mode === 'empty') return out;
+  const upstream = new Set<string>();
+  if (mode === 'buildable') for (const id of ids) for (const a of project.graph.ancestors(id)) upstream.add(a);
   for (const node of project.nodes.values()) {
-    if (node.resourceType === 'test' && (node.dependsOn.some((id) => ids.has(id)) || node.sources.some((id) => ids.has(id)))) out.add(node.uniqueId);
+    if (node.resourceType !== 'test') continue;
+    const parents = [...node.dependsOn, ...node.sources];
+    const take =
+      mode === 'eager'
+        ? parents.some((id) => ids.has(id))
+        : parents.some((id) => ids.has(id)) && parents.every((id) => ids.has(id) || id.startsWith('source.') || (mode === 'buildable' && upstream.has(id)));
+    if (take) out.add(node.uniqueId);
   }
   return out;
 }

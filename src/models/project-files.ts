@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProjectConfig } from './project-config.ts';
 
+/** Project-relative paths of a project's files, by role. */
 export interface ProjectFiles {
   models: string[];
   properties: string[];

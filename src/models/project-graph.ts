@@ -7,6 +7,7 @@ import { buildDag } from '../core/dag.ts';
 import { ValidationError, isErrorCode } from '../core/errors.ts';
 import type { DbtNode } from './dbt-node.ts';
 
+/** The checked, ordered DAG of a project's nodes. */
 export class ProjectGraph {
   private constructor(
     /** Unique ids in an order where every node comes after what it depends on. */
@@ -22,9 +23,11 @@ export class ProjectGraph {
   static build(nodes: readonly DbtNode[], extraParents: ReadonlyMap<string, readonly string[]> = new Map()): ProjectGraph {
     const sorted = [...nodes].sort((a, b) => Number(b.resourceType === 'seed') - Number(a.resourceType === 'seed'));
     const known = new Set(sorted.map((n) => n.uniqueId));
+    const selfRef = nodes.find((n) => n.dependsOn.includes(n.uniqueId));
+    if (selfRef) throw new ValidationError(`dependency cycle between models: ${selfRef.name} -> ${selfRef.name} (${selfRef.path} refs itself)`, [], 'DAG_INVALID');
     const dagNodes = sorted.map((n) => ({
       id: n.uniqueId,
-      depends_on: [...new Set([...n.dependsOn, ...(extraParents.get(n.uniqueId) ?? [])])].filter((id) => known.has(id) && id !== n.uniqueId),
+      depends_on: [...new Set([...n.dependsOn, ...(extraParents.get(n.uniqueId) ?? [])])].filter((id) => known.has(id)),
     }));
     try {
       const dag = buildDag(dagNodes, 'nodes');

@@ -20,6 +20,7 @@ export interface TestDecl {
   customName?: string;
 }
 
+/** A documented column and its tests. */
 export interface ColumnDecl {
   name: string;
   description: string;
@@ -37,6 +38,7 @@ export interface NodeDecl {
   identifier?: string;
 }
 
+/** A source (a schema the project reads) and its tables. */
 export interface SourceDecl {
   name: string;
   database?: string;
@@ -45,6 +47,7 @@ export interface SourceDecl {
   tables: NodeDecl[];
 }
 
+/** What one properties file declares. */
 export interface PropertiesFile {
   file: string;
   models: NodeDecl[];

@@ -4,6 +4,7 @@
  */
 import type { RelationParts, SqlQuoting } from './adapters/model-adapter.ts';
 
+/** A named relation that renders as its quoted, qualified name. */
 export class Relation {
   constructor(
     readonly parts: RelationParts,

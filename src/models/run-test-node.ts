@@ -8,6 +8,7 @@ import { SqlStatementError } from './adapters/sql-statement-error.ts';
 import type { CompiledNode } from './compile.ts';
 import { severityOf } from './node-config.ts';
 
+/** How a test ended and how many rows failed it. */
 export interface TestOutcome {
   status: 'pass' | 'warn' | 'fail';
   failures: number;
@@ -36,6 +37,7 @@ export function thresholdMet(expression: unknown, failures: number, where: strin
   }
 }
 
+/** Runs a compiled test and decides its status. */
 export async function runTestNode(adapter: ModelAdapter, compiled: CompiledNode): Promise<TestOutcome> {
   const { node } = compiled;
   const severity = severityOf(node.config, node.path);

@@ -418,16 +418,16 @@ export class BackfillRunner {
   /** Resolves at the next change seen here, or after a poll interval (changes made elsewhere). */
   #changed(id: string): Promise<void> {
     return new Promise((resolve) => {
-      let timer: TimerHandle | undefined;
+      const pending: { timer?: TimerHandle } = {};
       const wake = (): void => {
-        if (timer) this.#clock.clearTimeout(timer);
+        if (pending.timer) this.#clock.clearTimeout(pending.timer);
         this.#waiters.get(id)?.delete(wake);
         resolve();
       };
       let waiters = this.#waiters.get(id);
       if (!waiters) this.#waiters.set(id, (waiters = new Set()));
       waiters.add(wake);
-      timer = this.#clock.setTimeout(wake, this.#pollMs);
+      pending.timer = this.#clock.setTimeout(wake, this.#pollMs);
     });
   }
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiEvent } from '../../src/api/client.ts';
+import type { ErrorBody } from '../../src/api/schemas.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { readSse, type SseEvent } from '../../src/api/sse-client.ts';
 import { createPlatform, type Platform } from '../../src/platform.ts';
@@ -146,7 +147,7 @@ describe('GET /api/v1/events', () => {
     controller.abort();
     await platform.waitForRun(theirs.id);
     expect(events.length).toBeGreaterThan(3);
-    expect(events.every((event) => event.data.runId === mine.id)).toBe(true);
+    expect(events.every((event) => 'runId' in event.data && event.data.runId === mine.id)).toBe(true);
   });
 
   it('streams log lines live, without an id, and pipeline saves', async () => {
@@ -170,10 +171,10 @@ describe('GET /api/v1/events', () => {
   it('answers a bad filter with a JSON error instead of a stream', async () => {
     const missing = await fetch(`${baseUrl}/api/v1/events?run=nope`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(((await missing.json()) as ErrorBody).error).toMatchObject({ code: 'NOT_FOUND' });
     const bad = await fetch(`${baseUrl}/api/v1/events?types=run.status,bogus`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.details.issues[0].path).toBe('query.types[1]');
+    expect(((await bad.json()) as ErrorBody).error.details).toMatchObject({ issues: [{ path: 'query.types[1]' }] });
     const badId = await fetch(`${baseUrl}/api/v1/events`, { headers: { 'last-event-id': 'x' } });
     expect(badId.status).toBe(400);
   });

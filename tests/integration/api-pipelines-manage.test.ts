@@ -153,6 +153,17 @@ describe('runs of a pipeline', () => {
     expect(pipelines.find((p: { id: string }) => p.id === 'never_ran').lastRun).toBeNull();
   });
 
+  it('gives the next firing of the enabled schedules, once the scheduler has seen them', async () => {
+    const spec = shellChain('cronned', { a: 'true' }, { schedules: [{ cron: '0 3 * * *' }, { cron: '*/5 * * * *', enabled: false }] });
+    await register(spec);
+    // The scheduler records schedule states on its ticks; listing its schedules does the same.
+    expect((await api.call('GET', '/api/v1/schedules?pipeline=cronned')).statusCode).toBe(200);
+    const { pipelines } = (await api.call('GET', '/api/v1/pipelines')).json();
+    const next: string = pipelines.find((p: { id: string }) => p.id === 'cronned').nextScheduledRun;
+    expect(next).toMatch(/T03:00:00\.000Z$/);
+    expect(Date.parse(next)).toBeGreaterThan(Date.now());
+  });
+
   it('lists the runs of one pipeline, newest first, with the filters of /executions', async () => {
     const res = await api.call('GET', '/api/v1/pipelines/ran/runs?limit=1');
     expect(res.statusCode).toBe(200);

@@ -78,9 +78,10 @@ function tryForm(path, method, op) {
   return form;
 }
 
-let running = null;
+// The request in flight of each form, so Stop (or sending again) ends only that one.
+const running = new WeakMap();
 document.addEventListener('click', (event) => {
-  if (event.target.matches('[data-stop]') && running) running.abort();
+  if (event.target.matches('[data-stop]')) running.get(event.target.form)?.abort();
 });
 document.addEventListener('submit', async (event) => {
   const form = event.target;
@@ -97,9 +98,10 @@ document.addEventListener('submit', async (event) => {
   const init = { method: form.dataset.method.toUpperCase(), headers: {} };
   const body = form.querySelector('textarea');
   if (body && body.value.trim()) { init.body = body.value; init.headers['content-type'] = 'application/json'; }
-  if (running) running.abort();
-  running = new AbortController();
-  init.signal = running.signal;
+  running.get(form)?.abort();
+  const controller = new AbortController();
+  running.set(form, controller);
+  init.signal = controller.signal;
   out.textContent = init.method + ' ' + url + '\\n';
   try {
     const res = await fetch(url, init);

@@ -64,7 +64,8 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
       const stopLive = forwardLiveEvents(bus, selection, stream);
       stream.signal.addEventListener('abort', stopLive, { once: true });
       void followEventLog(platform, selection, stream, start, { pollMs, pageSize }).catch((error: unknown) => {
-        request.log.error({ err: error }, 'event stream failed');
+        // A store closed under a stream that was ending anyway (server shutdown) is no fault.
+        if (!stream.closed) request.log.error({ err: error }, 'event stream failed');
         stream.close();
       });
     },

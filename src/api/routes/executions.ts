@@ -11,7 +11,7 @@ import type { Platform } from '../../platform.ts';
 import type { LogFilter, Store } from '../../store/store.ts';
 import { listRunPage } from '../run-page.ts';
 import { ListRunsQuery, ListRunsResponse, LogsQuery, LogsResponse, RunDetail, RunIdParams, RunResponse, errorResponses } from '../schemas.ts';
-import { StreamHeaders, eventStreamResponse } from '../schemas/events.ts';
+import { StreamHeaders, eventStreamContent } from '../schemas/events.ts';
 import { sleepUnlessAborted, sseStreams, type SseStream } from '../sse-stream.ts';
 
 export interface ExecutionRoutesOptions {
@@ -91,7 +91,7 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
         response: {
           200: {
             description: 'A page of lines, or with `follow=true` an event stream of them',
-            content: { 'application/json': { schema: LogsResponse }, 'text/event-stream': eventStreamResponse('').content['text/event-stream'] },
+            content: { 'application/json': { schema: LogsResponse }, ...eventStreamContent },
           },
           ...errorResponses(400, 404),
         },
@@ -105,7 +105,8 @@ export const executionRoutes: FastifyPluginAsyncZod<ExecutionRoutesOptions> = as
       if (follow === 'true') {
         const stream = openStream(reply);
         void followLogs(store, filter, stream, request.headers['last-event-id'] ?? after ?? 0, pollMs).catch((error: unknown) => {
-          request.log.error({ err: error }, 'log stream failed');
+          // A store closed under a stream that was ending anyway (server shutdown) is no fault.
+          if (!stream.closed) request.log.error({ err: error }, 'log stream failed');
           stream.close();
         });
         return reply;

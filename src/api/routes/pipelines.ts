@@ -12,7 +12,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { loadSpecFile } from '../../core/spec/load-spec-file.ts';
 import { parseYamlMapping } from '../../core/spec/yaml-source.ts';
 import type { Platform, RegisteredPipeline } from '../../platform.ts';
-import type { PipelineRecord, RunRecord, Store } from '../../store/store.ts';
+import type { PipelineRecord, RunRecord, ScheduleStateRecord, Store } from '../../store/store.ts';
 import { listRunPage } from '../run-page.ts';
 import {
   ExecutePipelineBody,
@@ -85,6 +85,17 @@ async function registerFromBody(platform: Platform, body: PipelineSource, expect
   return platform.registerSpec(raw, { sourcePath, source: SOURCE });
 }
 
+/** The earliest next firing of each pipeline's enabled schedules, as the scheduler recorded it. */
+function nextFiringByPipeline(states: ScheduleStateRecord[]): Map<string, string> {
+  const next = new Map<string, string>();
+  for (const state of states) {
+    if (!(state.enabledOverride ?? state.specEnabled) || state.nextFireAt === null) continue;
+    const known = next.get(state.pipelineId);
+    if (known === undefined || Date.parse(state.nextFireAt) < Date.parse(known)) next.set(state.pipelineId, state.nextFireAt);
+  }
+  return next;
+}
+
 /** The newest run of a pipeline, in the list's short form. */
 async function lastRunOf(store: Store, pipeline: PipelineRecord): Promise<LastRun | null> {
   const [run]: Array<RunRecord | undefined> = await store.listRuns({ pipelineId: pipeline.id, limit: 1 });
@@ -101,17 +112,17 @@ export const pipelineRoutes: FastifyPluginAsyncZod<PipelineRoutesOptions> = asyn
       schema: {
         tags: ['pipelines'],
         summary: 'List pipelines',
-        description: 'Every pipeline with its last run (status, times, duration) and its next scheduled run.',
+        description: 'Every pipeline with its last run (status, times, duration) and the next firing of its enabled schedules (null without one).',
         querystring: ListPipelinesQuery,
         response: { 200: PipelineSummariesResponse, ...errorResponses(400) },
       },
     },
     async (request) => {
       const { store } = platform;
-      const pipelines = await store.listPipelines({ includeArchived: request.query.archived === 'true' });
+      const [pipelines, schedules] = await Promise.all([store.listPipelines({ includeArchived: request.query.archived === 'true' }), store.listScheduleStates()]);
+      const nextFiring = nextFiringByPipeline(schedules);
       const summaries: PipelineSummary[] = await Promise.all(
-        // No scheduler fills nextScheduledRun yet.
-        pipelines.map(async (pipeline) => ({ ...pipeline, lastRun: await lastRunOf(store, pipeline), nextScheduledRun: null })),
+        pipelines.map(async (pipeline) => ({ ...pipeline, lastRun: await lastRunOf(store, pipeline), nextScheduledRun: nextFiring.get(pipeline.id) ?? null })),
       );
       return { pipelines: summaries };
     },

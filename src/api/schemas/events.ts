@@ -37,9 +37,14 @@ export const StreamHeaders = z.looseObject({
 });
 export type StreamHeaders = z.infer<typeof StreamHeaders>;
 
-/** The response of a stream route in the OpenAPI document: events as text. */
+/** The media type entry of a stream in the OpenAPI document: events as text. */
+export const eventStreamContent = {
+  'text/event-stream': { schema: z.string().describe('Server-Sent Events: `id:`, `event:` and `data:` (JSON) lines') },
+};
+
+/** The response of a route that only streams. */
 export function eventStreamResponse(description: string) {
-  return { description, content: { 'text/event-stream': { schema: z.string().describe('Server-Sent Events: `id:`, `event:` and `data:` (JSON) lines') } } };
+  return { description, content: eventStreamContent };
 }
 
 // Fails to compile when the bus gains or loses an event type the stream should know.

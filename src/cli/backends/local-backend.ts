@@ -14,6 +14,7 @@ import { createPlatform, type Platform } from '../../platform.ts';
 import { listDatasetChecks } from '../../quality/dataset-checks.ts';
 import type { CreateBackfillInput } from '../../scheduler/backfill-runner.ts';
 import type { BackfillDetail } from '../../scheduler/backfill-progress.ts';
+import type { BackfillRecord } from '../../store/store.ts';
 import type { ScheduleInfo } from '../../scheduler/schedule-catalog.ts';
 import { Scheduler } from '../../scheduler/scheduler.ts';
 import type { CheckResultRecord, DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
@@ -172,6 +173,10 @@ export class LocalBackend implements CliBackend {
 
   getBackfill(id: string): Promise<BackfillDetail> {
     return this.scheduler.backfills.get(id);
+  }
+
+  listBackfills(filter: { pipelineId?: string } = {}): Promise<BackfillRecord[]> {
+    return this.scheduler.backfills.list(filter);
   }
 
   cancelBackfill(id: string): Promise<BackfillDetail> {

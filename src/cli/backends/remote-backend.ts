@@ -10,6 +10,7 @@ import type { ParamValues } from '../../core/spec/params.ts';
 import type { DatasetPreview } from '../../datasets/dataset-catalog.ts';
 import type { CreateBackfillInput } from '../../scheduler/backfill-runner.ts';
 import type { BackfillDetail } from '../../scheduler/backfill-progress.ts';
+import type { BackfillRecord } from '../../store/store.ts';
 import type { ScheduleInfo } from '../../scheduler/schedule-catalog.ts';
 import type { CheckResultRecord, DatasetRecord, PipelineRecord, RunRecord } from '../../store/store.ts';
 import type { CheckResultsQuery, CliBackend, ConnectorTestQuery, DatasetDetail, DatasetPreviewQuery, LogPage, LogQuery, RegisterResult, RunDetail, RunObserver } from '../backend.ts';
@@ -105,6 +106,10 @@ export class RemoteBackend implements CliBackend {
 
   getBackfill(id: string): Promise<BackfillDetail> {
     return this.client.getBackfill(id);
+  }
+
+  listBackfills(filter: { pipelineId?: string } = {}): Promise<BackfillRecord[]> {
+    return this.client.listBackfills(filter.pipelineId ? { pipeline: filter.pipelineId } : {});
   }
 
   cancelBackfill(id: string): Promise<BackfillDetail> {

@@ -50,8 +50,6 @@ export function serverCommand(): Command {
         host: options.host ?? '127.0.0.1',
         port,
       });
-      // The UI is served from ui/dist: a fresh checkout builds it on its first start (or runs the API only, without Vite).
-      await (await import('../../api/routes/ui.ts')).ensureUiBuilt(platform.logger);
       let server: RunningServer;
       try {
         server = await startServer({
@@ -66,6 +64,8 @@ export function serverCommand(): Command {
         throw error;
       }
       platform.startReconciler();
+      // A fresh checkout builds the UI on its first start, in the background: the API serves at once.
+      void import('../../api/routes/ui.ts').then(({ ensureUiBuilt }) => ensureUiBuilt(platform.logger));
       process.stdout.write(`DataDog server listening on ${server.url} (API reference: ${server.url}/docs)\n`);
       await untilSignal();
       process.stdout.write('shutting down...\n');

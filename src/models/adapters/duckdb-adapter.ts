@@ -14,6 +14,7 @@ export interface DuckdbAdapterOptions {
   path: string;
 }
 
+/** Materialises models in a DuckDB database file. */
 export class DuckdbAdapter implements ModelAdapter {
   readonly type = 'duckdb' as const;
   readonly quoting = sqlQuoting('duckdb');

@@ -7,6 +7,7 @@
 
 /** The warehouses a profile target can name. */
 export const ADAPTER_TYPES = ['duckdb', 'postgres'] as const;
+/** One warehouse type. */
 export type AdapterType = (typeof ADAPTER_TYPES)[number];
 
 /** What a relation that already exists is. */

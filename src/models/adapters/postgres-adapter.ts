@@ -26,6 +26,7 @@ export interface PostgresAdapterOptions {
 /** Postgres refuses more bind parameters than this in one statement. */
 const MAX_PARAMS = 60_000;
 
+/** Materialises models in Postgres over one connection. */
 export class PostgresAdapter implements ModelAdapter {
   readonly type = 'postgres' as const;
   readonly quoting = sqlQuoting('postgres');

@@ -5,6 +5,7 @@
  */
 import { PlatformError, messageOf } from '../../core/errors.ts';
 
+/** A failed statement, with the line of the model SQL it points at. */
 export class SqlStatementError extends PlatformError {
   /** 1-based line within the wrapped model SQL, when the database said where. */
   readonly line: number | undefined;

@@ -4,6 +4,7 @@
  */
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/** A UTC instant with Python datetime's methods. */
 export class DbtDateTime {
   constructor(readonly date: Date) {}
 

@@ -24,6 +24,7 @@ interface ExportingTemplate {
   getExported(context: object, frame: null, callback: (error: unknown, exported: Record<string, MacroFn>) => void): void;
 }
 
+/** One project's Jinja environment and macros. */
 export class DbtJinja {
   private readonly env: nunjucks.Environment;
   private readonly macros = new Map<string, { fn: MacroFn; file: string }>();

@@ -4,13 +4,14 @@
  */
 import { ValidationError, messageOf } from '../../core/errors.ts';
 
+/** A template error with the file and line it happened at (a user mistake, so a ValidationError). */
 export class JinjaError extends ValidationError {
   constructor(
     readonly file: string,
     readonly line: number | undefined,
     readonly reason: string,
   ) {
-    super(`${file}${line === undefined ? '' : `:${line}`}: ${reason}`, [{ path: file, message: reason }]);
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${reason}`);
   }
 
   /**

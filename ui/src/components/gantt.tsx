@@ -34,7 +34,7 @@ export const Gantt = memo(function Gantt({ run, tasks, attempts, now, selected, 
   const t0 = Math.min(ms(run.startedAt) ?? Infinity, ...starts);
   if (!Number.isFinite(t0)) return <p className="muted small">No task has started yet.</p>;
   const ends = attempts.map((a) => ms(a.finishedAt) ?? now);
-  const t1 = Math.max(t0 + 1000, ms(run.finishedAt) ?? (run.status === 'running' || run.status === 'queued' ? now : 0), ...ends);
+  const t1 = Math.max(t0 + 100, ms(run.finishedAt) ?? (run.status === 'running' || run.status === 'queued' ? now : 0), ...ends);
   const span = t1 - t0;
   const firstStart = (taskId: string): number => Math.min(...(byTask.get(taskId) ?? []).map((a) => ms(a.startedAt) ?? Infinity));
   const rows = [...tasks].sort((a, b) => firstStart(a.taskId) - firstStart(b.taskId));

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import type { ColumnInfo } from '../api/types.ts';
 import { chartColors, useTheme } from '../theme.tsx';
 import { EChart, type EChartOption } from './echart.tsx';
+import { displayValue } from './data-table.tsx';
 import { Empty } from './states.tsx';
 
 const COUNT = '__count__';
@@ -20,9 +21,23 @@ function isNumeric(column: ColumnInfo): boolean {
   return NUMERIC.test(column.type);
 }
 
-function label(value: unknown): string {
+function label(value: unknown, type = ''): string {
   if (value === null || value === undefined) return '(null)';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return displayValue(value, type);
+}
+
+/**
+ * The x column to start with: the non-numeric one with the most distinct values that still
+ * fit on an axis (dates and times preferred), else the first column.
+ */
+function pickX(columns: ColumnInfo[], rows: Array<Record<string, unknown>>): ColumnInfo | undefined {
+  const distinct = (c: ColumnInfo): number => new Set(rows.map((r) => label(r[c.name], c.type))).size;
+  const candidates = columns
+    .filter((c) => !isNumeric(c))
+    .map((c) => ({ c, n: distinct(c), ordered: ORDERED.test(c.type) }))
+    .filter((x) => x.n > 1 && x.n <= MAX_CATEGORIES)
+    .sort((a, b) => Number(b.ordered) - Number(a.ordered) || b.n - a.n);
+  return candidates[0]?.c ?? columns.find((c) => !isNumeric(c)) ?? columns[0];
 }
 
 export interface QuickChartProps {
@@ -33,7 +48,7 @@ export interface QuickChartProps {
 export function QuickChart({ columns, rows }: QuickChartProps) {
   const { theme } = useTheme();
   const numeric = columns.filter(isNumeric);
-  const defaultX = columns.find((c) => ORDERED.test(c.type)) ?? columns.find((c) => !isNumeric(c)) ?? columns[0];
+  const [defaultX] = useState(() => pickX(columns, rows));
   const [kind, setKind] = useState<'bar' | 'line'>('bar');
   const [x, setX] = useState(defaultX?.name ?? '');
   const [y, setY] = useState(numeric.find((c) => c.name !== defaultX?.name)?.name ?? COUNT);
@@ -45,8 +60,8 @@ export function QuickChart({ columns, rows }: QuickChartProps) {
     const sums = new Map<string, Map<string, number>>();
     const groupTotals = new Map<string, number>();
     for (const row of rows) {
-      const xKey = label(row[x]);
-      const gKey = group ? label(row[group]) : 'all';
+      const xKey = label(row[x], xColumn?.type);
+      const gKey = group ? label(row[group], columns.find((c) => c.name === group)?.type) : 'all';
       const value = y === COUNT ? 1 : Number(row[y]);
       if (!Number.isFinite(value)) continue;
       const perGroup = sums.get(xKey) ?? new Map<string, number>();

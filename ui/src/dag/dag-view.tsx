@@ -96,7 +96,7 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
   const cache = useRef(new Map<string, CachedNode>());
 
   const flowNodes = useMemo(() => {
-    const positions = layout.data;
+    const positions = layout.positions;
     if (!positions) return [];
     const next = new Map<string, CachedNode>();
     const out: DagNode[] = [];
@@ -125,7 +125,7 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
     }
     cache.current = next;
     return out;
-  }, [layout.data, nodes, statuses, selected]);
+  }, [layout.positions, nodes, statuses, selected]);
 
   const flowEdges: Edge[] = useMemo(
     () => edges.map((e, i) => ({ id: `e${i}`, source: e.source, target: e.target, type: edges.length > 400 ? 'straight' : 'default', focusable: false })),
@@ -134,12 +134,26 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
 
   const onNodeClick: NodeMouseHandler<DagNode> = (_event, node) => onSelect?.(node.id);
   const large = nodes.length > 120;
+  // A large graph opens on its first tasks at a readable zoom rather than on all of it, tiny.
+  const fitNodes = useMemo(() => {
+    if (!large || !layout.positions) return undefined;
+    const positions = layout.positions;
+    const minX = Math.min(...[...positions.values()].map((p) => p.x));
+    return nodes.filter((n) => (positions.get(n.id)?.x ?? Infinity) <= minX + 3 * NODE_WIDTH).slice(0, 40).map((n) => ({ id: n.id }));
+  }, [large, layout.positions, nodes]);
 
-  if (layout.error) return <ErrorState error={layout.error} compact />;
+  if (layout.error && !layout.positions) return <ErrorState error={layout.error} compact />;
   return (
-    <div className="dag" style={{ height }} role="group" aria-label={label}>
-      {layout.data ? (
+    <div className={`dag${large ? ' dag-large' : ''}`} style={{ height }} role="group" aria-label={label} aria-busy={layout.provisional}>
+      {layout.provisional ? (
+        <div className="dag-note" role="status">
+          Refining the layout of {nodes.length.toLocaleString()} nodes…
+        </div>
+      ) : null}
+      {layout.positions ? (
         <ReactFlow
+          // A new mount fits the view again when the final layout replaces the first one.
+          key={layout.provisional ? 'quick' : 'final'}
           nodes={flowNodes}
           edges={flowEdges}
           nodeTypes={nodeTypes}
@@ -150,7 +164,7 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
           nodesConnectable={false}
           elementsSelectable={Boolean(onSelect)}
           fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.1, minZoom: large ? 0.25 : 0.3 }}
+          fitViewOptions={{ padding: 0.15, maxZoom: 1.1, minZoom: large ? 0.5 : 0.3, ...(fitNodes ? { nodes: fitNodes } : {}) }}
           minZoom={0.05}
           maxZoom={2}
           proOptions={{ hideAttribution: false }}

@@ -38,7 +38,7 @@ function LineageGraph({ name }: { name: string }) {
         if (node?.kind === 'dataset' && node.name !== name) navigate(paths.dataset(node.name));
       }}
       label={`Lineage of dataset ${name}`}
-      height={300}
+      height={240}
     />
   );
 }
@@ -116,7 +116,10 @@ function DatasetBody({ detail }: { detail: DatasetDetail }) {
           </>
         }
       />
-      <div className="grid-2">
+      <Card title="Lineage" id="lineage">
+        <LineageGraph name={dataset.name} />
+      </Card>
+      <div className="grid-2-3">
         <Card title="Schema" id="schema" actions={version ? <span className="muted small mono">{shortId(version.id)}</span> : undefined}>
           {columns.length === 0 ? (
             <Empty title="No schema recorded" />
@@ -143,13 +146,10 @@ function DatasetBody({ detail }: { detail: DatasetDetail }) {
             </div>
           )}
         </Card>
-        <Card title="Lineage" id="lineage">
-          <LineageGraph name={dataset.name} />
+        <Card title={`Versions · ${versions.length}`} id="versions">
+          {versions.length === 0 ? <Empty title="No versions yet" /> : <VersionsTable versions={versions} selected={versionId} onSelect={setPicked} />}
         </Card>
       </div>
-      <Card title={`Versions · ${versions.length}`} id="versions">
-        {versions.length === 0 ? <Empty title="No versions yet" /> : <VersionsTable versions={versions} selected={versionId} onSelect={setPicked} />}
-      </Card>
       <Card
         title="Preview"
         id="preview"

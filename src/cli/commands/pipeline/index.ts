@@ -1,5 +1,6 @@
 /** The `datadog pipeline ...` command group: one file per verb beside this one. */
 import { Command } from 'commander';
+import { pipelineBackfillCommand } from './backfill.ts';
 import { pipelineCancelCommand } from './cancel.ts';
 import { pipelineCreateCommand } from './create.ts';
 import { pipelineListCommand } from './list.ts';
@@ -21,5 +22,6 @@ export function pipelineCommand(): Command {
     .addCommand(pipelineStatusCommand())
     .addCommand(pipelineLogsCommand())
     .addCommand(pipelineCancelCommand())
-    .addCommand(pipelineRerunCommand());
+    .addCommand(pipelineRerunCommand())
+    .addCommand(pipelineBackfillCommand());
 }

@@ -1,0 +1,202 @@
+/**
+ * Distributed execution against raw BullMQ, on the real Redis and Postgres:
+ *
+ * - raw BullMQ in this process: no-op jobs at concurrency 1 and at CONCURRENCY, and the
+ *   per-hop latency of a chain (job k+1 added when job k completes);
+ * - the platform: a distributed-executor platform (Postgres store) dispatching a wide DAG of
+ *   no-op tasks onto 1, 2 and 4 real `datadog worker` processes whose concurrencies add up to
+ *   CONCURRENCY, a chain of no-op tasks (per-dependency-hop latency), and CPU-bound shell tasks
+ *   on 1, 2 and 4 workers of concurrency 1.
+ *
+ * Prints a table and the ratios to raw BullMQ, and writes bench/results/distributed.json. The
+ * benchmark makes its own database and Redis prefix and removes them, and stops every worker,
+ * also when it fails. DD_BENCH_QUICK=1 runs smaller sizes (for trying the benchmark out).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../src/observability/logger.ts';
+import { createPlatform, type Platform } from '../../src/platform.ts';
+import { writeResult } from '../write-result.ts';
+import { openDeployment, type OpenedDeployment } from './bench-deployment.ts';
+import { bullmqChain, bullmqThroughput } from './bullmq-baseline.ts';
+import { CPU_COMMAND, chainNoops, cpuShells, timedRun, wideNoops } from './platform-runs.ts';
+import { WorkerProcesses } from './worker-processes.ts';
+
+const QUICK = process.env.DD_BENCH_QUICK === '1';
+/** Total concurrency on both sides: divisible by 1, 2 and 4, so every worker count gets exactly this total. */
+const CONCURRENCY = 48;
+const WORKER_COUNTS = [1, 2, 4] as const;
+const SIZES = QUICK
+  ? { jobs: 1000, bullmqHops: 100, wide: 400, chain: 50, cpu: 8, warmup: 20 }
+  : { jobs: 5000, bullmqHops: 500, wide: 2000, chain: 200, cpu: 32, warmup: 200 };
+
+const round = (n: number, digits = 1): number => +n.toFixed(digits);
+
+interface WideFigure {
+  workers: number;
+  concurrency_per_worker: number;
+  total_concurrency: number;
+  tasks: number;
+  ms: number;
+  tasks_per_s: number;
+  workers_used: number;
+}
+
+interface CpuFigure {
+  workers: number;
+  concurrency_per_worker: number;
+  tasks: number;
+  ms: number;
+  tasks_per_s: number;
+  speedup_vs_1_worker: number;
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const loadBefore = os.loadavg().map((l) => round(l, 2));
+  console.log(`${os.cpus().length} cores, load average ${loadBefore.join(' ')}; concurrency ${CONCURRENCY}${QUICK ? ' (quick sizes)' : ''}`);
+  let deployment: OpenedDeployment | undefined;
+  let workers: WorkerProcesses | undefined;
+  let platform: Platform | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      await workers?.stopAll().catch((error: unknown) => console.error(`could not stop the workers: ${(error as Error).message}`));
+      await platform?.close().catch((error: unknown) => console.error(`could not close the platform: ${(error as Error).message}`));
+      await deployment?.close();
+    })());
+  // Interrupted: still stop the workers and drop the database before leaving.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    console.error(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    deployment = await openDeployment();
+    const d = deployment;
+    workers = new WorkerProcesses(d);
+
+    // ---- raw BullMQ ---------------------------------------------------------------------
+    const raw = { redisUrl: d.redisUrl, prefix: `${d.prefix}-raw` };
+    await bullmqThroughput({ ...raw, name: 'warmup', jobs: 200, concurrency: CONCURRENCY });
+    const bullmqC1 = await bullmqThroughput({ ...raw, name: 'noop-c1', jobs: SIZES.jobs, concurrency: 1 });
+    console.log(`bullmq: ${SIZES.jobs} jobs at concurrency 1: ${round(bullmqC1.jobsPerSecond, 0)} jobs/s`);
+    const bullmqCn = await bullmqThroughput({ ...raw, name: `noop-c${CONCURRENCY}`, jobs: SIZES.jobs, concurrency: CONCURRENCY });
+    console.log(`bullmq: ${SIZES.jobs} jobs at concurrency ${CONCURRENCY}: ${round(bullmqCn.jobsPerSecond, 0)} jobs/s`);
+    const bullmqHop = await bullmqChain({ ...raw, name: 'chain', hops: SIZES.bullmqHops });
+    console.log(`bullmq: chain of ${SIZES.bullmqHops}: ${round(bullmqHop.hopMs, 2)} ms per hop`);
+
+    // ---- the platform -------------------------------------------------------------------
+    platform = await createPlatform({
+      home: path.join(d.dir, 'server'),
+      databaseUrl: d.databaseUrl,
+      executorKind: 'distributed',
+      redisUrl: d.redisUrl,
+      queuePrefix: d.prefix,
+      storageUrl: d.storageUrl,
+      logger: createLogger({ level: 'silent', pretty: false }),
+    });
+    const wide: WideFigure[] = [];
+    let chain: { ms: number; hopMs: number } | undefined;
+    for (const count of WORKER_COUNTS) {
+      const perWorker = CONCURRENCY / count;
+      const t0 = performance.now();
+      const set = await workers.start({ count, concurrency: perWorker });
+      console.log(`platform: ${count} worker(s) x ${perWorker} ready in ${round((performance.now() - t0) / 1000)} s`);
+      // Warms the workers (JIT, connections, the store's caches) and the server on a smaller run first.
+      await timedRun(platform, wideNoops('bench_warmup', SIZES.warmup));
+      const run = await timedRun(platform, wideNoops(`bench_wide_${SIZES.wide}`, SIZES.wide));
+      const figure = {
+        workers: count,
+        concurrency_per_worker: perWorker,
+        total_concurrency: CONCURRENCY,
+        tasks: run.tasks,
+        ms: round(run.ms, 0),
+        tasks_per_s: round((run.tasks * 1000) / run.ms, 0),
+        workers_used: run.workers,
+      };
+      wide.push(figure);
+      console.log(`platform: wide DAG of ${run.tasks} no-op tasks on ${count} worker(s): ${figure.tasks_per_s} tasks/s (${run.workers} worker(s) used)`);
+      if (count === 1) {
+        const c = await timedRun(platform, chainNoops(`bench_chain_${SIZES.chain}`, SIZES.chain));
+        chain = { ms: c.ms, hopMs: c.ms / SIZES.chain };
+        console.log(`platform: chain of ${SIZES.chain} no-op tasks: ${round(chain.hopMs, 2)} ms per hop`);
+      }
+      await workers.stop(set);
+    }
+
+    // CPU-bound: workers of concurrency 1 each, added one set at a time.
+    const cpu: CpuFigure[] = [];
+    let running = 0;
+    for (const count of WORKER_COUNTS) {
+      await workers.start({ count: count - running, concurrency: 1 });
+      running = count;
+      const run = await timedRun(platform, cpuShells('bench_cpu', SIZES.cpu));
+      const tasksPerSecond = (run.tasks * 1000) / run.ms;
+      cpu.push({
+        workers: count,
+        concurrency_per_worker: 1,
+        tasks: run.tasks,
+        ms: round(run.ms, 0),
+        tasks_per_s: round(tasksPerSecond, 2),
+        speedup_vs_1_worker: round(cpu.length ? tasksPerSecond / (cpu[0] as CpuFigure).tasks_per_s : 1, 2),
+      });
+      console.log(`platform: ${run.tasks} CPU-bound shell tasks on ${count} worker(s): ${round(run.ms / 1000, 2)} s`);
+    }
+    await workers.stopAll();
+
+    // ---- report -------------------------------------------------------------------------
+    const atEqual = wide[0] as WideFigure;
+    const hopMs = (chain as { hopMs: number }).hopMs;
+    console.table([
+      { measure: `no-op throughput, concurrency ${CONCURRENCY}`, bullmq: `${round(bullmqCn.jobsPerSecond, 0)} jobs/s`, platform: `${atEqual.tasks_per_s} tasks/s (1 worker x ${CONCURRENCY})`, platform_to_bullmq: round(atEqual.tasks_per_s / bullmqCn.jobsPerSecond, 3) },
+      ...wide.slice(1).map((w) => ({ measure: `  ${w.workers} workers x ${w.concurrency_per_worker}`, bullmq: '', platform: `${w.tasks_per_s} tasks/s`, platform_to_bullmq: round(w.tasks_per_s / bullmqCn.jobsPerSecond, 3) })),
+      { measure: 'no-op throughput, concurrency 1', bullmq: `${round(bullmqC1.jobsPerSecond, 0)} jobs/s`, platform: '', platform_to_bullmq: '' },
+      { measure: 'per-hop latency of a chain', bullmq: `${round(bullmqHop.hopMs, 2)} ms`, platform: `${round(hopMs, 2)} ms`, platform_to_bullmq: round(hopMs / bullmqHop.hopMs, 1) },
+      ...cpu.map((c) => ({ measure: `${c.tasks} CPU tasks, ${c.workers} worker(s) x 1`, bullmq: '', platform: `${round(c.ms / 1000, 2)} s (${c.speedup_vs_1_worker}x)`, platform_to_bullmq: '' })),
+    ]);
+    const loadAfter = os.loadavg().map((l) => round(l, 2));
+    const result = {
+      tasks_per_s: atEqual.tasks_per_s,
+      bullmq_jobs_per_s: round(bullmqCn.jobsPerSecond, 0),
+      hop_ms: round(hopMs, 2),
+      bullmq_hop_ms: round(bullmqHop.hopMs, 2),
+      concurrency: CONCURRENCY,
+      throughput_ratio_to_bullmq: round(atEqual.tasks_per_s / bullmqCn.jobsPerSecond, 3),
+      hop_ratio_to_bullmq: round(hopMs / bullmqHop.hopMs, 1),
+      bullmq: {
+        jobs: SIZES.jobs,
+        jobs_per_s_concurrency_1: round(bullmqC1.jobsPerSecond, 0),
+        [`jobs_per_s_concurrency_${CONCURRENCY}`]: round(bullmqCn.jobsPerSecond, 0),
+        chain_hops: SIZES.bullmqHops,
+        hop_ms: round(bullmqHop.hopMs, 2),
+      },
+      platform: {
+        store: 'postgres',
+        wide_no_op: wide,
+        chain: { tasks: SIZES.chain, ms: round((chain as { ms: number }).ms, 0), hop_ms: round(hopMs, 2), workers: 1, concurrency_per_worker: CONCURRENCY },
+        cpu_bound: { command: CPU_COMMAND, runs: cpu },
+      },
+      quick: QUICK,
+      load_average: { before: loadBefore, after: loadAfter },
+      wall_s: round((performance.now() - began) / 1000),
+    };
+    console.log(
+      `at concurrency ${CONCURRENCY}: platform ${result.tasks_per_s} tasks/s vs raw BullMQ ${result.bullmq_jobs_per_s} jobs/s (${result.throughput_ratio_to_bullmq}x); ` +
+        `hop ${result.hop_ms} ms vs ${result.bullmq_hop_ms} ms (${result.hop_ratio_to_bullmq}x); wall ${result.wall_s} s, load ${loadAfter.join(' ')}`,
+    );
+    await writeResult('distributed', result);
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+}
