@@ -6,7 +6,8 @@
  * - the platform: a distributed-executor platform (Postgres store) dispatching a wide DAG of
  *   no-op tasks onto 1, 2 and 4 real `datadog worker` processes whose concurrencies add up to
  *   CONCURRENCY, a chain of no-op tasks (per-dependency-hop latency), and CPU-bound shell tasks
- *   on 1, 2 and 4 workers of concurrency 1.
+ *   on 1, 2 and 4 workers of concurrency 1 (on one 2-core machine, expect them to stop scaling
+ *   at 2: the workers share the cores; on separate machines each brings its own).
  *
  * Prints a table and the ratios to raw BullMQ, and writes bench/results/distributed.json. The
  * benchmark makes its own database and Redis prefix and removes them, and stops every worker,
@@ -28,7 +29,7 @@ const CONCURRENCY = 48;
 const WORKER_COUNTS = [1, 2, 4] as const;
 const SIZES = QUICK
   ? { jobs: 1000, bullmqHops: 100, wide: 400, chain: 50, cpu: 8, warmup: 20 }
-  : { jobs: 5000, bullmqHops: 500, wide: 2000, chain: 200, cpu: 32, warmup: 200 };
+  : { jobs: 5000, bullmqHops: 500, wide: 2000, chain: 200, cpu: 24, warmup: 200 };
 
 const round = (n: number, digits = 1): number => +n.toFixed(digits);
 
@@ -40,6 +41,7 @@ interface WideFigure {
   ms: number;
   tasks_per_s: number;
   workers_used: number;
+  attempts_without_worker: number;
 }
 
 interface CpuFigure {
@@ -49,6 +51,7 @@ interface CpuFigure {
   ms: number;
   tasks_per_s: number;
   speedup_vs_1_worker: number;
+  workers_used: number;
 }
 
 async function main(): Promise<void> {
@@ -75,7 +78,8 @@ async function main(): Promise<void> {
   try {
     deployment = await openDeployment();
     const d = deployment;
-    workers = new WorkerProcesses(d);
+    const procs = new WorkerProcesses(d);
+    workers = procs;
 
     // ---- raw BullMQ ---------------------------------------------------------------------
     const raw = { redisUrl: d.redisUrl, prefix: `${d.prefix}-raw` };
@@ -97,17 +101,29 @@ async function main(): Promise<void> {
       storageUrl: d.storageUrl,
       logger: createLogger({ level: 'silent', pretty: false }),
     });
+    // Every worker set starts at once, up front (starting a worker costs seconds of CPU here),
+    // each on pools of its own: `wide-N` for the N workers of concurrency CONCURRENCY / N, and
+    // `cpu-N` served by the first N of four workers of concurrency 1. Idle sets only block on Redis.
+    const t0 = performance.now();
+    const wideSets = WORKER_COUNTS.map((count) => procs.start({ count, concurrency: CONCURRENCY / count, pools: `wide-${count}` }));
+    const cpuWorkers = Promise.all(
+      Array.from({ length: Math.max(...WORKER_COUNTS) }, (_, i) =>
+        procs.start({ count: 1, concurrency: 1, pools: WORKER_COUNTS.filter((n) => n > i).map((n) => `cpu-${n}`).join(',') }),
+      ),
+    );
+    const [sets] = await Promise.all([Promise.all(wideSets), cpuWorkers]);
+    const started = sets.reduce((n, set) => n + set.length, 0) + Math.max(...WORKER_COUNTS);
+    console.log(`platform: ${started} workers ready in ${round((performance.now() - t0) / 1000)} s`);
+
     const wide: WideFigure[] = [];
     let chain: { ms: number; hopMs: number } | undefined;
-    for (const count of WORKER_COUNTS) {
+    for (const [index, count] of WORKER_COUNTS.entries()) {
+      const pool = `wide-${count}`;
       const perWorker = CONCURRENCY / count;
-      const t0 = performance.now();
-      const set = await workers.start({ count, concurrency: perWorker });
-      console.log(`platform: ${count} worker(s) x ${perWorker} ready in ${round((performance.now() - t0) / 1000)} s`);
       // Warms the workers (JIT, connections, the store's caches) and the server on a smaller run first.
-      await timedRun(platform, wideNoops('bench_warmup', SIZES.warmup));
-      const run = await timedRun(platform, wideNoops(`bench_wide_${SIZES.wide}`, SIZES.wide));
-      const figure = {
+      await timedRun(platform, wideNoops(`bench_warmup_${count}`, SIZES.warmup, pool));
+      const run = await timedRun(platform, wideNoops(`bench_wide_${count}`, SIZES.wide, pool));
+      const figure: WideFigure = {
         workers: count,
         concurrency_per_worker: perWorker,
         total_concurrency: CONCURRENCY,
@@ -115,24 +131,22 @@ async function main(): Promise<void> {
         ms: round(run.ms, 0),
         tasks_per_s: round((run.tasks * 1000) / run.ms, 0),
         workers_used: run.workers,
+        attempts_without_worker: run.unattributed,
       };
       wide.push(figure);
-      console.log(`platform: wide DAG of ${run.tasks} no-op tasks on ${count} worker(s): ${figure.tasks_per_s} tasks/s (${run.workers} worker(s) used)`);
+      console.log(`platform: wide DAG of ${run.tasks} no-op tasks on ${count} worker(s) x ${perWorker}: ${figure.tasks_per_s} tasks/s (${run.workers} worker(s) used)`);
       if (count === 1) {
-        const c = await timedRun(platform, chainNoops(`bench_chain_${SIZES.chain}`, SIZES.chain));
+        const c = await timedRun(platform, chainNoops(`bench_chain_${SIZES.chain}`, SIZES.chain, pool));
         chain = { ms: c.ms, hopMs: c.ms / SIZES.chain };
         console.log(`platform: chain of ${SIZES.chain} no-op tasks: ${round(chain.hopMs, 2)} ms per hop`);
       }
-      await workers.stop(set);
+      await procs.stop(sets[index] ?? []);
     }
 
-    // CPU-bound: workers of concurrency 1 each, added one set at a time.
+    // CPU-bound: the same shell tasks on 1, 2 and 4 workers of concurrency 1.
     const cpu: CpuFigure[] = [];
-    let running = 0;
     for (const count of WORKER_COUNTS) {
-      await workers.start({ count: count - running, concurrency: 1 });
-      running = count;
-      const run = await timedRun(platform, cpuShells('bench_cpu', SIZES.cpu));
+      const run = await timedRun(platform, cpuShells(`bench_cpu_${count}`, SIZES.cpu, `cpu-${count}`));
       const tasksPerSecond = (run.tasks * 1000) / run.ms;
       cpu.push({
         workers: count,
@@ -141,10 +155,11 @@ async function main(): Promise<void> {
         ms: round(run.ms, 0),
         tasks_per_s: round(tasksPerSecond, 2),
         speedup_vs_1_worker: round(cpu.length ? tasksPerSecond / (cpu[0] as CpuFigure).tasks_per_s : 1, 2),
+        workers_used: run.workers,
       });
-      console.log(`platform: ${run.tasks} CPU-bound shell tasks on ${count} worker(s): ${round(run.ms / 1000, 2)} s`);
+      console.log(`platform: ${run.tasks} CPU-bound shell tasks on ${count} worker(s) x 1: ${round(run.ms / 1000, 2)} s (${run.workers} worker(s) used)`);
     }
-    await workers.stopAll();
+    await procs.stopAll();
 
     // ---- report -------------------------------------------------------------------------
     const atEqual = wide[0] as WideFigure;
@@ -178,6 +193,9 @@ async function main(): Promise<void> {
         chain: { tasks: SIZES.chain, ms: round((chain as { ms: number }).ms, 0), hop_ms: round(hopMs, 2), workers: 1, concurrency_per_worker: CONCURRENCY },
         cpu_bound: { command: CPU_COMMAND, runs: cpu },
       },
+      setup:
+        `server platform in this process; ${Math.max(...WORKER_COUNTS) + WORKER_COUNTS.reduce((a, b) => a + b, 0)} worker processes started up front on separate pools ` +
+        '(idle sets stay up until their turn); one machine runs the server, the workers, Postgres and Redis',
       quick: QUICK,
       load_average: { before: loadBefore, after: loadAfter },
       wall_s: round((performance.now() - began) / 1000),

@@ -8,20 +8,26 @@ import type { Platform } from '../../src/platform.ts';
 /** A short CPU-bound shell command (about 0.1 s of one core here). */
 export const CPU_COMMAND = "awk 'BEGIN{for(i=0;i<2e6;i++)s+=i}'";
 
+/*
+ * Every task names its pool: the benchmark keeps several worker sets alive at once, each on
+ * pools of its own, so a run reaches exactly the workers meant for it. (Set on each task, not
+ * through `defaults.pool`: the distributed executor routes by the task's own `pool`.)
+ */
+
 /** root -> `width - 2` no-op tasks -> sink. */
-export function wideNoops(id: string, width: number): PipelineSpecInput {
-  const middle = Array.from({ length: width - 2 }, (_, i) => ({ id: `w${i}`, kind: 'noop', depends_on: ['root'] }));
-  return { id, tasks: [{ id: 'root', kind: 'noop' }, ...middle, { id: 'sink', kind: 'noop', depends_on: middle.map((t) => t.id) }] };
+export function wideNoops(id: string, width: number, pool: string): PipelineSpecInput {
+  const middle = Array.from({ length: width - 2 }, (_, i) => ({ id: `w${i}`, kind: 'noop', pool, depends_on: ['root'] }));
+  return { id, tasks: [{ id: 'root', kind: 'noop', pool }, ...middle, { id: 'sink', kind: 'noop', pool, depends_on: middle.map((t) => t.id) }] };
 }
 
 /** `length` no-op tasks, each depending on the one before. */
-export function chainNoops(id: string, length: number): PipelineSpecInput {
-  return { id, tasks: Array.from({ length }, (_, i) => ({ id: `c${i}`, kind: 'noop', ...(i > 0 ? { depends_on: [`c${i - 1}`] } : {}) })) };
+export function chainNoops(id: string, length: number, pool: string): PipelineSpecInput {
+  return { id, tasks: Array.from({ length }, (_, i) => ({ id: `c${i}`, kind: 'noop', pool, ...(i > 0 ? { depends_on: [`c${i - 1}`] } : {}) })) };
 }
 
 /** `count` independent shell tasks running the CPU loop. */
-export function cpuShells(id: string, count: number): PipelineSpecInput {
-  return { id, tasks: Array.from({ length: count }, (_, i) => ({ id: `cpu${i}`, kind: 'shell', config: { command: CPU_COMMAND } })) };
+export function cpuShells(id: string, count: number, pool: string): PipelineSpecInput {
+  return { id, tasks: Array.from({ length: count }, (_, i) => ({ id: `cpu${i}`, kind: 'shell', pool, config: { command: CPU_COMMAND } })) };
 }
 
 export interface TimedRun {

@@ -169,13 +169,15 @@ async function takeLock(waitMs: number): Promise<(() => Promise<void>) | null> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(await readFile(LOCK_FILE, 'utf8').catch(() => ''));
-    // A holder that died (a killed server) leaves its lock behind.
-    if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+    const age = Date.now() - ((await stat(LOCK_FILE).catch(() => null))?.mtimeMs ?? 0);
+    // A holder that died (a killed server) leaves its lock behind; an empty lock is being written, unless it is old.
+    const stale = Number.isInteger(holder) && holder > 0 ? !isAlive(holder) : age > 5000;
+    if (stale) {
       await rm(LOCK_FILE, { force: true });
       continue;
     }
     if (Date.now() > deadline) return null;
-    await delay(500, undefined, { ref: false });
+    await delay(500);
   }
 }
 
@@ -183,8 +185,6 @@ async function takeLock(waitMs: number): Promise<(() => Promise<void>) | null> {
 function buildInWorker(outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('../../../ui/build-ui.mjs', import.meta.url), { workerData: { outDir }, stdout: false, stderr: false });
-    // A server that stops does not wait for a build.
-    worker.unref();
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the build exited with code ${code}`))));
   });

@@ -272,7 +272,7 @@ function RunBody({ detail, live }: { detail: RunDetail; live: LiveEvents }) {
         </div>
       ) : null}
       {params.length > 0 ? (
-        <div className="params-line" aria-label="Run params">
+        <div className="params-line" role="group" aria-label="Run params">
           {params.map(([k, v]) => (
             <span key={k} className="param-chip">
               <span className="muted">{k}=</span>
