@@ -20,7 +20,7 @@ export interface StartServerOptions {
   /** Log every request (off by default: CLIs and the UI poll often). */
   logRequests?: boolean;
   /** Run the scheduler loop (default true); off, schedules and triggers fire on other servers only. */
-  scheduler?: boolean;
+  runScheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -64,7 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const address = app.server.address() as AddressInfo;
   const url = `http://${urlHost(options.host)}:${address.port}`;
   log.info({ url }, `listening on ${url}`);
-  if (options.scheduler ?? true) scheduler.start();
+  if (options.runScheduler ?? true) scheduler.start();
 
   let closing: Promise<void> | undefined;
   return {

@@ -370,14 +370,17 @@ export class BackfillRunner {
     }
   }
 
+  /** The param carrying the partition key in the pipeline's current version (runs start on it). */
   async #partitionParam(pipelineId: string): Promise<string> {
-    const cached = this.#params.get(pipelineId);
-    if (cached) return cached;
     const { store } = this.#platform;
     const pipeline = await store.getPipeline(pipelineId);
-    const spec = pipeline && (await store.getPipelineVersion(pipelineId, pipeline.currentVersion))?.spec;
+    if (!pipeline) throw new NotFoundError('pipeline', pipelineId);
+    const key = `${pipelineId}@${pipeline.currentVersion}`;
+    const cached = this.#params.get(key);
+    if (cached) return cached;
+    const spec = (await store.getPipelineVersion(pipelineId, pipeline.currentVersion))?.spec;
     const param = spec?.partitions?.param ?? 'partition';
-    this.#params.set(pipelineId, param);
+    this.#params.set(key, param);
     return param;
   }
 

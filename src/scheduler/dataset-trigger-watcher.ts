@@ -58,8 +58,8 @@ export class DatasetTriggerWatcher {
   readonly #clock: Clock;
   readonly #lookBackMs: number;
   readonly #logger: Logger;
-  /** Pairs this process handled already, so the look-back window does not claim them again. */
-  readonly #seen = new Set<string>();
+  /** Pairs this process handled already (with the version's publication time), so the look-back window does not claim them again. */
+  readonly #seen = new Map<string, string>();
 
   constructor(options: DatasetTriggerWatcherOptions) {
     this.#platform = options.platform;
@@ -81,6 +81,8 @@ export class DatasetTriggerWatcher {
     const out: TriggeredRun[] = [];
     let watermark = cursor.watermark;
     let since = new Date(Math.max(Date.parse(cursor.watermark) - this.#lookBackMs, Date.parse(cursor.floor))).toISOString();
+    // Pairs older than the window are never read again.
+    for (const [key, publishedAt] of this.#seen) if (publishedAt < since) this.#seen.delete(key);
     for (;;) {
       const page = await store.listPublishedDatasetVersions(since, PAGE);
       for (const version of page) {
@@ -106,7 +108,7 @@ export class DatasetTriggerWatcher {
     if (version.pipelineId === pipelineId) return undefined;
     const key = `${pipelineId}\u0000${version.id}`;
     if (this.#seen.has(key)) return undefined;
-    this.#seen.add(key);
+    this.#seen.set(key, version.publishedAt ?? version.createdAt);
     const { store } = this.#platform;
     const won = await store.claimDatasetTrigger({ pipelineId, versionId: version.id, dataset: version.dataset, runId: null, firedAt: now.toISOString() });
     if (!won) return undefined;

@@ -113,18 +113,30 @@ export class SchedulerRepository {
 
   async setScheduleEnabled(pipelineId: string, scheduleId: string, enabled: boolean | null, now: Date): Promise<boolean> {
     const at = now.toISOString();
-    const result = await this.#db
-      .updateTable('schedules')
-      .set({
-        enabled_override: enabled === null ? null : this.#bool(enabled),
-        // Enabling resumes from now: the slots of the time it was off are not fired, not even by catch_up.
-        ...(enabled === true ? { resumed_at: at } : {}),
-        updated_at: at,
-      })
-      .where('pipeline_id', '=', pipelineId)
-      .where('schedule_id', '=', scheduleId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('schedules')
+        .select(['spec_enabled', 'enabled_override'])
+        .where('pipeline_id', '=', pipelineId)
+        .where('schedule_id', '=', scheduleId)
+        .executeTakeFirst();
+      if (!row) return false;
+      const wasOn = row.enabled_override === null ? Boolean(row.spec_enabled) : Boolean(row.enabled_override);
+      const isOn = enabled ?? Boolean(row.spec_enabled);
+      await trx
+        .updateTable('schedules')
+        .set({
+          enabled_override: enabled === null ? null : this.#bool(enabled),
+          // Turning it on resumes from now: the slots of the time it was off are not fired, not
+          // even by catch_up. Enabling one already on changes nothing, so it keeps its backlog.
+          ...(!wasOn && isOn ? { resumed_at: at } : {}),
+          updated_at: at,
+        })
+        .where('pipeline_id', '=', pipelineId)
+        .where('schedule_id', '=', scheduleId)
+        .execute();
+      return true;
+    });
   }
 
   async claimScheduleSlot(pipelineId: string, scheduleId: string, slot: string, nextFireAt: string | null): Promise<boolean> {

@@ -446,7 +446,7 @@ export interface Store {
   syncSchedules(pipelineId: string, schedules: ScheduleSync[], now: Date): Promise<ScheduleStateRecord[]>;
   /** By pipeline, then index. */
   listScheduleStates(pipelineId?: string): Promise<ScheduleStateRecord[]>;
-  /** Overrides the spec's `enabled` (null: follow the spec again); enabling resumes at `now`. False when unknown. */
+  /** Overrides the spec's `enabled` (null: follow the spec again); turning an off schedule on resumes it at `now`. False when unknown. */
   setScheduleEnabled(pipelineId: string, scheduleId: string, enabled: boolean | null, now: Date): Promise<boolean>;
   /**
    * Claims a slot of a schedule: true for exactly one caller per slot, across processes, since

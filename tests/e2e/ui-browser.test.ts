@@ -130,6 +130,8 @@ describe.skipIf(!support.available)('web UI in a browser', () => {
     const theme = await page.evaluate('document.documentElement.dataset.theme');
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${String(theme)}.png`), fullPage: true });
   };
+  /** Polls until the assertion holds; runs and logs take seconds, more on a busy machine. */
+  const poll = <T>(read: () => Promise<T> | T, timeout = 20_000) => expect.poll(read, { timeout, interval: 100 });
   /** The status shown next to the run's title. */
   const runStatus = () => page.locator('h1 [data-status]');
 
@@ -165,7 +167,7 @@ describe.skipIf(!support.available)('web UI in a browser', () => {
 
   it('shows the overview: runs over time, success rate, durations, recent failures', async () => {
     await open('/');
-    await expect.poll(() => page.getByRole('heading', { name: 'Overview' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: 'Overview' }).isVisible()).toBe(true);
     await page.getByRole('group', { name: 'Success rate' }).getByText('50%').waitFor();
     await page.getByRole('group', { name: 'Duration p50' }).waitFor();
     await page.getByRole('img', { name: 'Runs over time, stacked by status' }).locator('canvas').waitFor();
@@ -176,19 +178,19 @@ describe.skipIf(!support.available)('web UI in a browser', () => {
   it('lists pipelines with their last status, and filters them by search and by tag', async () => {
     await open('/pipelines');
     const rows = page.locator('tbody tr');
-    await expect.poll(() => rows.count()).toBe(4);
-    await expect.poll(() => rows.filter({ hasText: 'ui_failing' }).locator('[data-status]').getAttribute('data-status')).toBe('failed');
+    await poll(() => rows.count()).toBe(4);
+    await poll(() => rows.filter({ hasText: 'ui_failing' }).locator('[data-status]').getAttribute('data-status')).toBe('failed');
     await shoot('pipelines');
     await page.getByRole('searchbox', { name: 'Search pipelines' }).fill('sleeper');
-    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('ui_long')]);
+    await poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('ui_long')]);
     await page.getByRole('searchbox', { name: 'Search pipelines' }).fill('');
     await page.getByRole('group', { name: 'Filter by tag' }).getByRole('button', { name: 'data' }).click();
-    await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('ui_data')]);
+    await poll(() => rows.allInnerTexts()).toEqual([expect.stringContaining('ui_data')]);
   });
 
   it('triggers a run from the generated form, checking params first, and follows it to succeeded without a reload', async () => {
     await open('/pipelines/ui_quick');
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(4);
+    await poll(() => page.locator('.react-flow__node').count()).toBe(4);
     await shoot('pipeline');
     await page.evaluate('window.__sameDocument = true');
 
@@ -204,8 +206,8 @@ describe.skipIf(!support.available)('web UI in a browser', () => {
     await form.getByLabel('who').fill('browser');
     await form.getByRole('button', { name: 'Run pipeline' }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}/);
-    await expect.poll(() => runStatus().getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
-    await expect.poll(() => page.locator('.dag-node[data-status="succeeded"]').count()).toBe(4);
+    await poll(() => runStatus().getAttribute('data-status'), 40_000).toBe('succeeded');
+    await poll(() => page.locator('.dag-node[data-status="succeeded"]').count()).toBe(4);
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await page.getByRole('group', { name: 'Run params' }).getByText('browser').waitFor();
     await shoot('run-succeeded');
@@ -214,8 +216,8 @@ describe.skipIf(!support.available)('web UI in a browser', () => {
   it("shows a task's logs", async () => {
     await page.getByRole('button', { name: 'Show task greet' }).click();
     const logs = page.getByRole('log', { name: 'Logs of task greet' });
-    await expect.poll(() => logs.innerText()).toContain('hello, browser');
-    await expect.poll(() => logs.innerText()).toContain('line 3');
+    await poll(() => logs.innerText()).toContain('hello, browser');
+    await poll(() => logs.innerText()).toContain('line 3');
     expect(page.url()).toContain('task=greet');
   });
 
@@ -226,29 +228,29 @@ describe.skipIf(!support.available)('web UI in a browser', () => {
     await page.getByRole('button', { name: 'Show task ticker' }).click();
     const logs = page.getByRole('log', { name: 'Logs of task ticker' });
     // Lines arrive while the task runs: the page is not reloaded, the log grows.
-    await expect.poll(() => logs.innerText()).toContain('tick 1');
-    await expect.poll(() => logs.innerText()).toContain('tick 6');
-    await expect.poll(() => page.locator('.dag-node[data-status="running"]').innerText()).toContain('wait');
+    await poll(() => logs.innerText()).toContain('tick 1');
+    await poll(() => logs.innerText()).toContain('tick 6');
+    await poll(() => page.locator('.dag-node[data-status="running"]').innerText()).toContain('wait');
     await page.getByRole('button', { name: 'Cancel run' }).click();
-    await expect.poll(() => runStatus().getAttribute('data-status')).toBe('cancelled');
-    await expect.poll(() => page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+    await poll(() => runStatus().getAttribute('data-status')).toBe('cancelled');
+    await poll(() => page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Re-run from failure' }).waitFor();
     await shoot('run-cancelled');
   });
 
   it('shows the error of a failed run with its stack, and re-runs it from the failure', async () => {
     await open(`/runs/${failedRunId}`);
-    await expect.poll(() => runStatus().getAttribute('data-status')).toBe('failed');
+    await poll(() => runStatus().getAttribute('data-status')).toBe('failed');
     // The failed task is selected by itself: its error, stack and logs show.
     const error = page.getByRole('group', { name: 'Error of attempt 1' });
-    await error.getByText("column 'amount' has text where a number was expected").waitFor();
+    await poll(() => error.locator('.error-message').innerText()).toContain("column 'amount' has text where a number was expected");
     await error.getByText('Stack trace').waitFor();
     await page.getByRole('log', { name: 'Logs of task transform' }).getByText('transforming...').waitFor();
     await shoot('run-failed');
 
     await page.getByRole('button', { name: 'Re-run from failure' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(failedRunId));
-    await expect.poll(() => runStatus().getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+    await poll(() => runStatus().getAttribute('data-status'), 40_000).toBe('failed');
     await page.getByText('rerun', { exact: false }).first().waitFor();
     // The task that succeeded before is reused, not run again.
     await page.locator('tr', { has: page.getByRole('button', { name: 'Show task extract' }) }).getByText('reused').waitFor();
@@ -263,7 +265,7 @@ describe.skipIf(!support.available)('web UI in a browser', () => {
     expect(await preview.locator('tbody tr').count()).toBeGreaterThan(3);
     await page.getByRole('region', { name: 'Schema' }).getByText('event_type').waitFor();
     await page.getByRole('region', { name: /Versions/ }).getByText('published').waitFor();
-    await expect.poll(() => page.getByRole('group', { name: 'Lineage of dataset ui_event_counts' }).locator('.react-flow__node').count()).toBeGreaterThanOrEqual(3);
+    await poll(() => page.getByRole('group', { name: 'Lineage of dataset ui_event_counts' }).locator('.react-flow__node').count()).toBeGreaterThanOrEqual(3);
     await page.getByRole('combobox', { name: 'X column' }).selectOption('event_type');
     await page.getByRole('img', { name: /chart of events by event_type/ }).locator('canvas').waitFor();
     await shoot('dataset');

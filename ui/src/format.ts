@@ -46,7 +46,11 @@ export function formatCount(n: number | null | undefined): string {
 }
 
 export function formatPercent(ratio: number | null | undefined): string {
-  return ratio === null || ratio === undefined || !Number.isFinite(ratio) ? '—' : `${(ratio * 100).toFixed(ratio >= 0.995 || ratio === 0 ? 0 : 1)}%`;
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
+  const percent = ratio * 100;
+  // 50%, 66.7%, and never a rounded-up 100% for a rate just short of it.
+  if (Math.abs(percent - Math.round(percent)) < 0.05 && !(ratio < 1 && Math.round(percent) === 100)) return `${Math.round(percent)}%`;
+  return `${Math.min(percent, 99.9).toFixed(1)}%`;
 }
 
 export function formatBytes(bytes: number | null | undefined): string {

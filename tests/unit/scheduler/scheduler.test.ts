@@ -69,6 +69,13 @@ describe('scheduler', () => {
     expect(slots(await scheduler.tick())).toEqual(['2026-01-01T04:00:00.000Z']);
   });
 
+  it('keeps the backlog of a schedule that is enabled again while already on', async () => {
+    const { clock, scheduler } = await setup('2026-01-01T00:30:00.000Z', [scheduled('backlog', [{ cron: '0 * * * *', misfire: 'catch_up' }])]);
+    clock.advance(2 * HOUR);
+    await scheduler.catalog.setEnabled('backlog', 0, true);
+    expect(slots(await scheduler.tick())).toEqual(['2026-01-01T01:00:00.000Z', '2026-01-01T02:00:00.000Z']);
+  });
+
   it('follows the spec enabled flag until overridden', async () => {
     const { clock, scheduler } = await setup('2026-01-01T00:30:00.000Z', [scheduled('off', [{ cron: '0 * * * *', enabled: false }])]);
     clock.advance(HOUR);

@@ -41,7 +41,7 @@ export const Gantt = memo(function Gantt({ run, tasks, attempts, now, selected, 
   const ticks = [0, 0.25, 0.5, 0.75, 1];
 
   return (
-    <div className="gantt" role="group" aria-label="Timeline of task attempts">
+    <div className={`gantt${rows.length > 200 ? ' many-rows' : ''}`} role="group" aria-label="Timeline of task attempts">
       <div className="gantt-axis" aria-hidden="true">
         <div className="gantt-label" />
         <div className="gantt-track">

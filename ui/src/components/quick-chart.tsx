@@ -12,7 +12,7 @@ import { Empty } from './states.tsx';
 const COUNT = '__count__';
 const MAX_GROUPS = 10;
 const MAX_CATEGORIES = 60;
-const PALETTE = ['#632ca6', '#3b82f6', '#22a06b', '#e6a23c', '#e5484d', '#14b8a6', '#f07b3f', '#9b7ede', '#64748b', '#d946ef', '#8c96a8'];
+const PALETTE = ['#7d47c2', '#3b82f6', '#22a06b', '#e6a23c', '#e5484d', '#14b8a6', '#f07b3f', '#9b7ede', '#64748b', '#d946ef', '#8c96a8'];
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)/i;
 const ORDERED = /^(DATE|TIMESTAMP|TIME)/i;
@@ -84,7 +84,7 @@ export function QuickChart({ columns, rows }: QuickChartProps) {
     const colors = chartColors(theme);
     return {
       backgroundColor: 'transparent',
-      color: PALETTE,
+      color: theme === 'dark' ? ['#a77ee8', ...PALETTE.slice(1)] : PALETTE,
       textStyle: { color: colors.text, fontFamily: 'inherit' },
       tooltip: { trigger: 'axis', backgroundColor: colors.tooltipBg, borderColor: colors.axis, textStyle: { color: colors.text } },
       legend: group ? { top: 0, type: 'scroll', textStyle: { color: colors.muted } } : undefined,

@@ -124,7 +124,7 @@ function TaskPanel({ detail, taskId, live }: { detail: RunDetail; taskId: string
 
 function TasksTable({ tasks, selected, onSelect, now }: { tasks: TaskRun[]; selected: string | null; onSelect(id: string): void; now: number }) {
   return (
-    <div className="table-wrap tall">
+    <div className={`table-wrap tall${tasks.length > 200 ? ' many-rows' : ''}`}>
       <table className="table">
         <thead>
           <tr>
@@ -191,6 +191,11 @@ function RunBody({ detail, live }: { detail: RunDetail; live: LiveEvents }) {
   const taskKey = detail.tasks.map((t) => t.taskId).join('\n');
   const graph = useMemo(() => runGraph(taskKey ? taskKey.split('\n') : [], spec), [taskKey, spec]);
   const statuses = useMemo(() => new Map(detail.tasks.map((t) => [t.taskId, t.status])), [detail.tasks]);
+  // Tasks in the order of the spec (the order the pipeline's author wrote them), not by name.
+  const orderedTasks = useMemo(() => {
+    const index = new Map(graph.nodes.map((n, i) => [n.id, i]));
+    return [...detail.tasks].sort((a, b) => (index.get(a.taskId) ?? Infinity) - (index.get(b.taskId) ?? Infinity));
+  }, [detail.tasks, graph]);
 
   const cancel = useMutation({
     mutationFn: () => apiPost<RunResponse>(`/executions/${seg(run.id)}/cancel`),
@@ -266,9 +271,14 @@ function RunBody({ detail, live }: { detail: RunDetail; live: LiveEvents }) {
           {actionError}
         </div>
       ) : null}
-      {run.error ? (
+      {run.error && run.status === 'failed' ? (
         <div className="banner banner-error" role="alert" aria-label="Run error">
-          <strong>Run {run.status}:</strong> {run.error}
+          <strong>Run failed:</strong> {run.error}
+        </div>
+      ) : null}
+      {run.status === 'cancelled' ? (
+        <div className="banner banner-info" role="status">
+          Cancelled{run.error && !/^run cancelled$/i.test(run.error) ? `: ${run.error}` : ''}. Re-run it to run the tasks that did not finish.
         </div>
       ) : null}
       {params.length > 0 ? (
@@ -302,7 +312,7 @@ function RunBody({ detail, live }: { detail: RunDetail; live: LiveEvents }) {
         <Gantt run={run} tasks={detail.tasks} attempts={detail.attempts} now={now} selected={selected} onSelect={select} />
       </Card>
       <Card title={`Tasks · ${detail.tasks.length}`} id="tasks">
-        <TasksTable tasks={detail.tasks} selected={selected} onSelect={select} now={now} />
+        <TasksTable tasks={orderedTasks} selected={selected} onSelect={select} now={now} />
       </Card>
     </>
   );
