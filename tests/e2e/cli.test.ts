@@ -255,9 +255,12 @@ describe('the program', () => {
     expect(badServer.code).toBe(2);
   });
 
-  test('worker says it is not available yet and exits 2', async () => {
-    const result = await runCli(['worker', '--pools', 'a,b', '--concurrency', '2'], { home });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('datadog worker needs the distributed executor, which is not available yet');
+  test('worker refuses a bad concurrency with exit 2, and lists no workers on an unused prefix', async () => {
+    const bad = await runCli(['worker', '--pools', 'a,b', '--concurrency', 'lots'], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--concurrency: expected a positive integer, got 'lots'");
+    const list = await runCli(['worker', 'list', '--prefix', `dd-empty-${process.pid}`], { home });
+    expect(list.code, list.output).toBe(0);
+    expect(list.stdout).toContain('no workers');
   });
 });
