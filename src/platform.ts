@@ -174,6 +174,9 @@ export class Platform {
    * else from the store, re-importing a TypeScript source file when it still has that version.
    */
   async loadPipeline(id: string, version?: string): Promise<LoadedPipeline> {
+    // A version is immutable: once loaded it never needs the store again (workers load one per task).
+    const known = version ? this.loaded.get(`${id}@${version}`) : undefined;
+    if (known) return known;
     const pipeline = await this.store.getPipeline(id);
     if (!pipeline) throw new NotFoundError('pipeline', id);
     const wanted = version ?? pipeline.currentVersion;

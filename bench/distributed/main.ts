@@ -103,7 +103,8 @@ async function main(): Promise<void> {
     });
     // Every worker set starts at once, up front (starting a worker costs seconds of CPU here),
     // each on pools of its own: `wide-N` for the N workers of concurrency CONCURRENCY / N, and
-    // `cpu-N` served by the first N of four workers of concurrency 1. Idle sets only block on Redis.
+    // `cpu-N` served by the first N of four workers of concurrency 1 (a worker's concurrency holds
+    // per pool, and one cpu pool is busy at a time). Idle sets only block on Redis.
     const t0 = performance.now();
     const wideSets = WORKER_COUNTS.map((count) => procs.start({ count, concurrency: CONCURRENCY / count, pools: `wide-${count}` }));
     const cpuWorkers = Promise.all(

@@ -17,6 +17,8 @@ export interface TaskDispatch {
   readonly task: TaskSpec;
   readonly params: Readonly<Record<string, unknown>>;
   readonly priority: number;
+  /** The pool the task runs in: its own `pool`, else the pipeline's `defaults.pool`. */
+  readonly pool?: string;
   /** Folder of the spec file (for relative paths in task configs). */
   readonly baseDir: string;
   /** File the pipeline was registered from, so a remote worker can load its code. */

@@ -217,10 +217,13 @@ export class RunEngine {
     this.closed = true;
     if (this.pollTimer) this.clock.clearTimeout(this.pollTimer);
     await this.writer.flush();
+    // Tasks on remote workers outlive this process: leave them running for the engine that
+    // takes the run over (it re-attaches). In-process tasks die with us, so stop them.
+    const detach = Boolean(this.executor.reattach);
     for (const active of this.active.values()) {
       for (const attempt of active.inFlight.values()) {
         attempt.live = false;
-        attempt.controller.abort(new TaskError('the engine is shutting down', { code: 'TASK_CANCELLED', userCode: false }));
+        if (!detach) attempt.controller.abort(new TaskError('the engine is shutting down', { code: 'TASK_CANCELLED', userCode: false }));
       }
       for (const timer of active.retryTimers.values()) this.clock.clearTimeout(timer);
       await this.store.releaseRun(active.run.id, this.owner).catch(() => undefined);
@@ -387,6 +390,7 @@ export class RunEngine {
       task,
       params: active.run.params,
       priority: task.priority,
+      ...(this.poolOf(active, task) !== undefined ? { pool: this.poolOf(active, task) as string } : {}),
       baseDir: active.pipeline.baseDir,
       sourcePath: active.pipeline.sourcePath,
       signal: attempt.controller.signal,

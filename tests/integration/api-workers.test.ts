@@ -31,6 +31,22 @@ async function redisReachable(): Promise<boolean> {
   }
 }
 
+/** Removes this file's queues and registry entries from the shared Redis. */
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 describe('GET /api/v1/workers with the local executor', () => {
   let api: ApiHarness;
 
@@ -109,6 +125,7 @@ describe.skipIf(skip)('GET /api/v1/workers with the distributed executor', () =>
     await app?.close();
     await platform?.close();
     await db?.drop();
+    if (deployment) await deleteRedisKeys(`${deployment.prefix}:*`);
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -165,6 +165,31 @@ describe.skipIf(skip)('distributed execution', () => {
     }
   }, 90_000);
 
+  it('hands running tasks over when a server stops gracefully, without cancelling them', async () => {
+    const first = await newServer();
+    await first.registerSpec({ id: 'handover', tasks: [{ id: 'long', kind: 'shell', config: { command: 'sleep 2; echo finished' } }, { id: 'next', kind: 'noop', depends_on: ['long'] }] });
+    const started = await first.triggerRun('handover');
+    for (let i = 0; i < 200 && (await first.getRunDetail(started.id)).tasks.find((t) => t.taskId === 'long')?.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    await first.close();
+    const successor = await newServer();
+    try {
+      successor.startReconciler(200);
+      const finished = await successor.waitForRun(started.id);
+      expect(finished.status, finished.error ?? '').toBe('succeeded');
+      const attempts = await successor.store.getAttempts(started.id, 'long');
+      expect(attempts.map((a) => [a.attempt, a.status])).toEqual([[1, 'succeeded']]);
+    } finally {
+      await successor.close();
+    }
+  }, 60_000);
+
+  it('routes tasks by the pipeline default pool too', async () => {
+    const { run: result, detail } = await run(server, { id: 'default_pool', defaults: { pool: 'heavy' }, tasks: [{ id: 'a', kind: 'noop' }] });
+    expect(result.status).toBe('succeeded');
+    const heavyIds = await Promise.all(workers.slice(3).map((w) => w.id));
+    expect(heavyIds).toContain(detail.attempts[0]?.worker);
+  }, 60_000);
+
   it('lists the live workers with their pools and heartbeats', async () => {
     const redis = new Redis(deployment.redisUrl);
     try {

@@ -12,21 +12,27 @@ function DiffView({ pipelineId, from, to }: { pipelineId: string; from: string; 
   if (!unified.trim()) return <Empty title="No differences" />;
   const lines = unified.replace(/\n$/, '').split('\n');
   const parts = [
-    summary.tasksAdded.length ? `added ${summary.tasksAdded.join(', ')}` : '',
-    summary.tasksRemoved.length ? `removed ${summary.tasksRemoved.join(', ')}` : '',
-    summary.tasksChanged.length ? `changed ${summary.tasksChanged.join(', ')}` : '',
-    summary.fieldsChanged.length ? `fields ${summary.fieldsChanged.join(', ')}` : '',
+    summary.tasksAdded.length ? `added tasks ${summary.tasksAdded.join(', ')}` : '',
+    summary.tasksRemoved.length ? `removed tasks ${summary.tasksRemoved.join(', ')}` : '',
+    summary.tasksChanged.length ? `changed tasks ${summary.tasksChanged.join(', ')}` : '',
+    summary.fieldsChanged.length ? `changed ${summary.fieldsChanged.join(', ')}` : '',
   ].filter(Boolean);
+  const summaryText = parts.join(' · ');
+  const lineClass = (line: string): string => {
+    if (line.startsWith('+') && !line.startsWith('+++')) return 'd-add';
+    if (line.startsWith('-') && !line.startsWith('---')) return 'd-del';
+    return line.startsWith('@@') ? 'd-hunk' : '';
+  };
   return (
     <>
-    {parts.length > 0 ? <p className="diff-summary">Tasks {parts.join(' · ')}</p> : null}
-    <pre className="code diff" aria-label={`Changes from ${shortId(from)} to ${shortId(to)}`} tabIndex={0}>
-      {lines.map((line, i) => (
-        <div key={i} className={line.startsWith('+') && !line.startsWith('+++') ? 'd-add' : line.startsWith('-') && !line.startsWith('---') ? 'd-del' : line.startsWith('@@') ? 'd-hunk' : ''}>
-          {line || ' '}
-        </div>
-      ))}
-    </pre>
+      {summaryText ? <p className="diff-summary">{summaryText.charAt(0).toUpperCase() + summaryText.slice(1)}</p> : null}
+      <pre className="code diff" aria-label={`Changes from ${shortId(from)} to ${shortId(to)}`} tabIndex={0}>
+        {lines.map((line, i) => (
+          <div key={i} className={lineClass(line)}>
+            {line || ' '}
+          </div>
+        ))}
+      </pre>
     </>
   );
 }

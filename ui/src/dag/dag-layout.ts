@@ -120,7 +120,8 @@ async function elkLayout(graph: GraphInput): Promise<Positions> {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const fast = {
     'elk.layered.crossingMinimization.strategy': 'NONE',
-    'elk.layered.layering.strategy': 'LONGEST_PATH',
+    // Layers by longest path from the sources, as orderLayers computes them (LONGEST_PATH would pile every sink in the last layer).
+    'elk.layered.layering.strategy': 'LONGEST_PATH_SOURCE',
     'elk.layered.nodePlacement.strategy': 'SIMPLE',
     'elk.layered.greedySwitch.type': 'OFF',
     'elk.layered.thoroughness': '1',

@@ -134,13 +134,16 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
 
   const onNodeClick: NodeMouseHandler<DagNode> = (_event, node) => onSelect?.(node.id);
   const large = nodes.length > 120;
-  // A large graph opens on its first tasks at a readable zoom rather than on all of it, tiny.
-  const fitNodes = useMemo(() => {
+  // A large graph opens on its first layer at a readable zoom, rather than on all of it, tiny.
+  const startViewport = useMemo(() => {
     if (!large || !layout.positions) return undefined;
-    const positions = layout.positions;
-    const minX = Math.min(...[...positions.values()].map((p) => p.x));
-    return nodes.filter((n) => (positions.get(n.id)?.x ?? Infinity) <= minX + 3 * NODE_WIDTH).slice(0, 40).map((n) => ({ id: n.id }));
-  }, [large, layout.positions, nodes]);
+    const points = [...layout.positions.values()];
+    const minX = Math.min(...points.map((p) => p.x));
+    const first = points.filter((p) => p.x <= minX + NODE_WIDTH / 2).map((p) => p.y);
+    const middle = (Math.min(...first) + Math.max(...first) + NODE_HEIGHT) / 2;
+    const zoom = 0.7;
+    return { x: 24 - minX * zoom, y: height / 2 - middle * zoom, zoom };
+  }, [large, layout.positions, height]);
 
   if (layout.error && !layout.positions) return <ErrorState error={layout.error} compact />;
   return (
@@ -163,8 +166,9 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable={Boolean(onSelect)}
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.1, minZoom: large ? 0.5 : 0.3, ...(fitNodes ? { nodes: fitNodes } : {}) }}
+          fitView={!startViewport}
+          fitViewOptions={{ padding: 0.15, maxZoom: 1.1, minZoom: 0.3 }}
+          {...(startViewport ? { defaultViewport: startViewport } : {})}
           minZoom={0.05}
           maxZoom={2}
           proOptions={{ hideAttribution: false }}

@@ -59,7 +59,7 @@ export class DistributedExecutor implements Executor {
     await this.ready;
     const jobId = taskJobId(dispatch.runId, dispatch.taskId, dispatch.attempt);
     const outcome = this.wait(jobId, dispatch);
-    const queue = await this.queue(dispatch.task.pool);
+    const queue = await this.queue(dispatch.pool ?? dispatch.task.pool);
     const data: TaskJobData = {
       runId: dispatch.runId,
       pipelineId: dispatch.pipelineId,
@@ -86,7 +86,7 @@ export class DistributedExecutor implements Executor {
   async reattach(dispatch: TaskDispatch): Promise<{ outcome: Promise<TaskOutcome> } | undefined> {
     await this.ready;
     const jobId = taskJobId(dispatch.runId, dispatch.taskId, dispatch.attempt);
-    const queue = await this.queue(dispatch.task.pool);
+    const queue = await this.queue(dispatch.pool ?? dispatch.task.pool);
     const job = await Job.fromId(queue, jobId);
     if (!job) return undefined;
     const outcome = this.wait(jobId, dispatch);
@@ -119,11 +119,14 @@ export class DistributedExecutor implements Executor {
     });
   }
 
-  private settle(jobId: string, outcome: TaskOutcome): void {
+  private settle(jobId: string, outcome: TaskOutcome & { worker?: string }): void {
     const waiter = this.waiters.get(jobId);
     if (!waiter) return;
     this.waiters.delete(jobId);
-    waiter.resolve(outcome);
+    // The end can arrive before the start was seen (a fast task): report the start first.
+    if (outcome.worker) waiter.dispatch.onStart(outcome.worker);
+    const { worker: _worker, ...result } = outcome;
+    waiter.resolve(result as TaskOutcome);
   }
 
   /** Settles from the job's stored state when it already finished (events before we listened are not replayed). */
@@ -145,7 +148,7 @@ export class DistributedExecutor implements Executor {
   /** Cancelling: remove the job if no worker took it yet, and tell the workers to abort it otherwise. */
   private async cancel(jobId: string, dispatch: TaskDispatch): Promise<void> {
     try {
-      const queue = await this.queue(dispatch.task.pool);
+      const queue = await this.queue(dispatch.pool ?? dispatch.task.pool);
       const job = await Job.fromId(queue, jobId);
       const state = job ? await job.getState() : undefined;
       if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) await job.remove().catch(() => undefined);
@@ -188,7 +191,7 @@ export class DistributedExecutor implements Executor {
     for (const [jobId, waiter] of [...this.waiters]) {
       if (this.closed) return;
       try {
-        const queue = await this.queue(waiter.dispatch.task.pool);
+        const queue = await this.queue(waiter.dispatch.pool ?? waiter.dispatch.task.pool);
         const job = await Job.fromId(queue, jobId);
         if (job) {
           await this.settleFromState(queue, jobId);

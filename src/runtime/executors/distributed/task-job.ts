@@ -15,8 +15,8 @@ export interface TaskJobData {
   baseDir: string;
 }
 
-/** What the worker sends back as the job's return value. */
-export type TaskJobResult = TaskOutcome;
+/** What the worker sends back as the job's return value: the outcome, and which worker ran it. */
+export type TaskJobResult = TaskOutcome & { worker?: string };
 
 /** Progress messages a worker publishes on its job. */
 export interface TaskJobProgress {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Platform } from '../../../platform.ts';
 import type { TaskDispatch, TaskOutcome } from '../../executor.ts';
 import { runTask } from '../../task-runner.ts';
-import { channels, queueName, taskJobId, type TaskJobData, type TaskLogMessage } from './task-job.ts';
+import { channels, queueName, taskJobId, type TaskJobData, type TaskJobResult, type TaskLogMessage } from './task-job.ts';
 import { WorkerRegistry, type WorkerInfo } from './worker-registry.ts';
 
 export interface TaskWorkerOptions {
@@ -66,7 +66,7 @@ export class TaskWorker {
     await this.subscriber.subscribe(this.channels.cancel);
     const concurrency = Math.max(1, options.concurrency ?? 4);
     for (const pool of this.pools) {
-      const worker = new Worker<TaskJobData, TaskOutcome>(queueName(pool), (job) => this.process(job), {
+      const worker = new Worker<TaskJobData, TaskJobResult>(queueName(pool), (job) => this.process(job), {
         connection: { url: options.redisUrl, maxRetriesPerRequest: null },
         prefix,
         concurrency,
@@ -119,7 +119,7 @@ export class TaskWorker {
     await this.registry.heartbeat(info).catch((error: unknown) => this.options.logger.debug({ err: error }, 'heartbeat failed'));
   }
 
-  private async process(job: Job<TaskJobData, TaskOutcome>): Promise<TaskOutcome> {
+  private async process(job: Job<TaskJobData, TaskJobResult>): Promise<TaskJobResult> {
     const data = job.data;
     const jobId = job.id ?? taskJobId(data.runId, data.taskId, data.attempt);
     const controller = new AbortController();
@@ -160,9 +160,10 @@ export class TaskWorker {
       await job.updateProgress({ event: 'started', worker: this.id });
       const outcome = await runTask(dispatch, { kinds: this.options.platform.taskKinds, home: this.options.platform.config.home });
       if (controller.signal.aborted && outcome.status !== 'succeeded') {
-        return { status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false } };
+        return { status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id };
       }
-      return outcome;
+      // The worker rides along so the server can name it even if it missed the start event.
+      return { ...outcome, worker: this.id };
     } finally {
       if (flushTimer) clearTimeout(flushTimer);
       flush();
