@@ -8,6 +8,7 @@ import { OverviewPage } from './pages/overview-page.tsx';
 import { PipelinePage } from './pages/pipeline-page.tsx';
 import { PipelinesPage } from './pages/pipelines-page.tsx';
 import { RunPage } from './pages/run-page.tsx';
+import { WorkersPage } from './pages/workers-page.tsx';
 import { Link, parseRoute, paths, useLocation, type Route } from './router.tsx';
 import { useTheme } from './theme.tsx';
 
@@ -16,6 +17,7 @@ const NAV: Array<{ label: string; href: string; match: Route['name'][] }> = [
   { label: 'Pipelines', href: paths.pipelines(), match: ['pipelines', 'pipeline', 'run'] },
   { label: 'Datasets', href: paths.datasets(), match: ['datasets', 'dataset'] },
   { label: 'Connectors', href: paths.connectors(), match: ['connectors'] },
+  { label: 'Workers', href: paths.workers(), match: ['workers'] },
 ];
 
 function page(route: Route): { title: string; element: ReactNode } {
@@ -34,6 +36,8 @@ function page(route: Route): { title: string; element: ReactNode } {
       return { title: route.dataset, element: <DatasetPage key={route.dataset} name={route.dataset} /> };
     case 'connectors':
       return { title: 'Connectors', element: <ConnectorsPage /> };
+    case 'workers':
+      return { title: 'Workers', element: <WorkersPage /> };
     case 'not-found':
       return { title: 'Not found', element: <NotFoundPage path={route.path} /> };
   }

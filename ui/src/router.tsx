@@ -13,6 +13,7 @@ export type Route =
   | { name: 'datasets' }
   | { name: 'dataset'; dataset: string }
   | { name: 'connectors' }
+  | { name: 'workers' }
   | { name: 'not-found'; path: string };
 
 /** Links to every page. */
@@ -24,6 +25,7 @@ export const paths = {
   datasets: () => '/datasets',
   dataset: (name: string) => `/datasets/${encodeURIComponent(name)}`,
   connectors: () => '/connectors',
+  workers: () => '/workers',
 };
 
 function decode(part: string): string {
@@ -43,6 +45,7 @@ export function parseRoute(pathname: string): Route {
   if (head === 'runs' && arg !== undefined) return { name: 'run', id: decode(arg) };
   if (head === 'datasets') return arg === undefined ? { name: 'datasets' } : { name: 'dataset', dataset: decode(arg) };
   if (head === 'connectors' && arg === undefined) return { name: 'connectors' };
+  if (head === 'workers' && arg === undefined) return { name: 'workers' };
   return { name: 'not-found', path: pathname };
 }
 

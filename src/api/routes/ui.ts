@@ -106,6 +106,9 @@ export const uiRoutes: FastifyPluginAsync<UiRoutesOptions> = async (app, options
       return notFound(reply);
     }
 
+    // The app answers page loads (browsers ask for HTML); an API client asking for an unknown
+    // path gets the JSON 404 every other unknown route gives.
+    if (!String(request.headers.accept ?? '').includes('text/html')) return notFound(reply);
     const index = path.join(root, 'index.html');
     const size = await fileSize(index);
     if (size === null) {

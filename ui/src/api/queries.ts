@@ -21,6 +21,7 @@ import type {
   Run,
   RunDetail,
   RunsOverview,
+  WorkersResponse,
 } from './types.ts';
 
 /** How often to poll while live events are unavailable. */
@@ -167,5 +168,14 @@ export function useConnectors(): UseQueryResult<ConnectorsResponse> {
     queryKey: ['connectors'],
     queryFn: ({ signal }) => apiGet<ConnectorsResponse>('/connectors', undefined, signal),
     staleTime: 5 * 60_000,
+  });
+}
+
+/** Where tasks run: the worker processes (or the server itself), polled since heartbeats move on their own. */
+export function useWorkers(): UseQueryResult<WorkersResponse> {
+  return useQuery({
+    queryKey: ['workers'],
+    queryFn: ({ signal }) => apiGet<WorkersResponse>('/workers', undefined, signal),
+    refetchInterval: POLL_MS,
   });
 }

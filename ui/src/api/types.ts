@@ -37,6 +37,9 @@ export type {
   TaskLog,
   TaskRun,
   TaskStatus,
+  WorkerInfo,
+  WorkersResponse,
+  WorkerTask,
 } from '../../../src/api/schemas.ts';
 export type { DatasetLineage as Lineage } from '../../../src/api/schemas/lineage.ts';
 export type { LastRun, PipelineDiff, PipelineVersionDetail, PipelineVersionInfo } from '../../../src/api/schemas/pipelines.ts';

@@ -75,6 +75,7 @@ const DagNodeView = memo(function DagNodeView({ data, selected }: NodeProps<DagN
 const nodeTypes = { dag: DagNodeView };
 
 interface CachedNode {
+  spec: DagNodeSpec;
   status: string | null;
   selected: boolean;
   x: number;
@@ -106,7 +107,7 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
       const isSelected = selected === spec.id;
       const old = cache.current.get(spec.id);
       let node: DagNode;
-      if (old && old.status === status && old.selected === isSelected && old.x === position.x && old.y === position.y) {
+      if (old && old.spec === spec && old.status === status && old.selected === isSelected && old.x === position.x && old.y === position.y) {
         node = old.node;
       } else {
         node = {
@@ -120,7 +121,7 @@ export function DagView({ layoutKey, nodes, edges, statuses, selected = null, on
           data: { label: spec.label, sublabel: spec.sublabel ?? '', status, shape: spec.shape ?? 'task' },
         };
       }
-      next.set(spec.id, { status, selected: isSelected, x: position.x, y: position.y, node });
+      next.set(spec.id, { spec, status, selected: isSelected, x: position.x, y: position.y, node });
       out.push(node);
     }
     cache.current = next;

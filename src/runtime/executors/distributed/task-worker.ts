@@ -12,7 +12,7 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Platform } from '../../../platform.ts';
-import type { TaskDispatch, TaskOutcome } from '../../executor.ts';
+import type { TaskDispatch } from '../../executor.ts';
 import { runTask } from '../../task-runner.ts';
 import { channels, queueName, taskJobId, type TaskJobData, type TaskJobResult, type TaskLogMessage } from './task-job.ts';
 import { WorkerRegistry, type WorkerInfo } from './worker-registry.ts';
