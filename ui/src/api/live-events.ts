@@ -97,7 +97,7 @@ function applyEvent(client: QueryClient, batch: InvalidationBatch, event: Platfo
       return;
     }
     case 'pipeline.saved':
-      batch.add(['pipelines'], ...(pipelineId ? [['pipeline', pipelineId]] : []));
+      batch.add(['pipelines'], ['schedules'], ...(pipelineId ? [['pipeline', pipelineId]] : []));
       return;
     case 'task.log':
       return;

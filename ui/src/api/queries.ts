@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react
 import { ApiError, apiGet, seg } from './api-client.ts';
 import { deriveOverview } from './derive-overview.ts';
 import type {
+  CheckResult,
   ConnectorsResponse,
   DatasetDetail,
   DatasetPreview,
@@ -21,6 +22,7 @@ import type {
   Run,
   RunDetail,
   RunsOverview,
+  Schedule,
   WorkersResponse,
 } from './types.ts';
 
@@ -177,5 +179,23 @@ export function useWorkers(): UseQueryResult<WorkersResponse> {
     queryKey: ['workers'],
     queryFn: ({ signal }) => apiGet<WorkersResponse>('/workers', undefined, signal),
     refetchInterval: POLL_MS,
+  });
+}
+
+/** The cron schedules of a pipeline with their state and next fire times. */
+export function useSchedules(pipelineId: string, count = 3): UseQueryResult<Schedule[]> {
+  return useQuery({
+    queryKey: ['schedules', pipelineId, count],
+    queryFn: async ({ signal }) => (await apiGet<{ schedules: Schedule[] }>('/schedules', { pipeline: pipelineId, count }, signal)).schedules,
+    // Next fire times move on as slots pass.
+    refetchInterval: 60_000,
+  });
+}
+
+/** Data quality check results of a dataset, newest first (under `dataset` so that dataset refreshes include it). */
+export function useDatasetChecks(name: string, limit = 50): UseQueryResult<CheckResult[]> {
+  return useQuery({
+    queryKey: ['dataset', name, 'checks', limit],
+    queryFn: async ({ signal }) => (await apiGet<{ results: CheckResult[] }>(`/datasets/${seg(name)}/checks`, { limit }, signal)).results,
   });
 }

@@ -11,6 +11,7 @@ import type { Pipeline, RunStatus, TaskStatus } from '../../../src/api/schemas.t
 import type { LastRun, PipelineSummary } from '../../../src/api/schemas/pipelines.ts';
 
 export type {
+  CheckResult,
   ColumnInfo,
   ConnectorInfo,
   ConnectorsResponse,
@@ -32,6 +33,7 @@ export type {
   RunDetail,
   RunResponse,
   RunStatus,
+  Schedule,
   TaskAttempt,
   TaskKindInfo,
   TaskLog,

@@ -1,7 +1,8 @@
-/** Dataset: schema, versions with row counts, a preview, the lineage graph and a quick chart. */
+/** Dataset: schema, versions with row counts, quality checks, a preview, the lineage graph and a quick chart. */
 import { useMemo, useState } from 'react';
 import { useDataset, useDatasetLineage, useDatasetPreview } from '../api/queries.ts';
 import type { DatasetDetail, DatasetVersion, Lineage } from '../api/types.ts';
+import { ChecksPanel } from '../components/checks-panel.tsx';
 import { DataTable } from '../components/data-table.tsx';
 import { Card, PageHeader } from '../components/page-header.tsx';
 import { QuickChart } from '../components/quick-chart.tsx';
@@ -150,6 +151,9 @@ function DatasetBody({ detail }: { detail: DatasetDetail }) {
           {versions.length === 0 ? <Empty title="No versions yet" /> : <VersionsTable versions={versions} selected={versionId} onSelect={setPicked} />}
         </Card>
       </div>
+      <Card title="Quality checks" id="checks">
+        <ChecksPanel dataset={dataset.name} />
+      </Card>
       <Card
         title="Preview"
         id="preview"

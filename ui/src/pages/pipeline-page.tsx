@@ -1,4 +1,4 @@
-/** Pipeline: its DAG, trigger form, run history, spec as YAML and versions. */
+/** Pipeline: its DAG, trigger form, schedules, run history, spec as YAML and versions. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { apiPost, seg } from '../api/api-client.ts';
@@ -9,6 +9,7 @@ import { LiveBadge } from '../components/live-badge.tsx';
 import { Card, PageHeader } from '../components/page-header.tsx';
 import { ParamForm } from '../components/param-form.tsx';
 import { RunsTable } from '../components/runs-table.tsx';
+import { SchedulesPanel } from '../components/schedules-panel.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { VersionsPanel } from '../components/versions-panel.tsx';
@@ -120,22 +121,11 @@ function PipelineBody({ detail, live }: { detail: PipelineDetail; live: ReturnTy
         </Card>
         <Card title="Run" id="trigger">
           <ParamForm key={version} params={spec.params ?? {}} onSubmit={(params) => execute.mutateAsync(params)} />
-          {spec.schedules && spec.schedules.length > 0 ? (
-            <div className="schedules">
-              <h3>Schedules</h3>
-              <ul>
-                {spec.schedules.map((s, i) => (
-                  <li key={i}>
-                    <code>{s.cron}</code>
-                    {s.timezone ? <span className="muted"> ({s.timezone})</span> : null}
-                    {s.enabled === false ? <span className="muted"> · disabled</span> : null}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
         </Card>
       </div>
+      <Card title="Schedules" id="schedules">
+        <SchedulesPanel pipelineId={pipeline.id} />
+      </Card>
       <Card>
         <Tabs tabs={TABS} current={tab} onChange={(id) => setSearchParam('tab', id === 'runs' ? null : id)} label="Pipeline details" />
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
