@@ -4,6 +4,7 @@
  * that need it are skipped with a notice.
  */
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { it } from 'vitest';
 
@@ -12,6 +13,20 @@ export const IS_CI = process.env.CI === 'true';
 
 /** Redis for the distributed executor's tests (use your own key prefix or DB number). */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Whether Redis answers a PING within `timeoutMs`. */
+export async function isRedisReachable(timeoutMs = 2000): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: timeoutMs });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** The Postgres database tests connect to in order to create and drop their own databases. */
 export function postgresAdminUrl(): string {

@@ -14,22 +14,9 @@ import type { WorkersResponse } from '../../src/api/schemas.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createPlatform, type Platform } from '../../src/platform.ts';
-import { createTestPostgresDatabase, isPostgresReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
+import { createTestPostgresDatabase, isPostgresReachable, isRedisReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
 import { startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
 import { openApi, until, type ApiHarness } from './api-helpers.ts';
-
-async function redisReachable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** Removes this file's queues and registry entries from the shared Redis. */
 async function deleteRedisKeys(pattern: string): Promise<void> {
@@ -91,7 +78,7 @@ describe('GET /api/v1/workers with the local executor', () => {
   });
 });
 
-const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await redisReachable());
+const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await isRedisReachable());
 
 describe.skipIf(skip)('GET /api/v1/workers with the distributed executor', () => {
   let db: TestPostgresDatabase;

@@ -9,30 +9,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createPlatform, type Platform } from '../../src/platform.ts';
-import { createTestPostgresDatabase, isPostgresReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
+import { createTestPostgresDatabase, isPostgresReachable, isRedisReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
 import { deploymentEnv, startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/datadog.js', import.meta.url));
 
-async function redisReachable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await redisReachable());
+const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await isRedisReachable());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Rows flow generator -> copy -> count, beside slow shell tasks that make kills land mid-task. */

@@ -12,23 +12,10 @@ import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createPlatform, type Platform } from '../../src/platform.ts';
 import { WorkerRegistry } from '../../src/runtime/executors/distributed/worker-registry.ts';
-import { createTestPostgresDatabase, isPostgresReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
+import { createTestPostgresDatabase, isPostgresReachable, isRedisReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
 import { startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
 
-async function redisReachable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await redisReachable());
+const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await isRedisReachable());
 
 describe.skipIf(skip)('distributed execution', () => {
   let db: TestPostgresDatabase;
