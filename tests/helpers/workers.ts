@@ -7,6 +7,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '../../src/observability/logger.ts';
+import { createPlatform, type Platform } from '../../src/platform.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/datadog.js', import.meta.url));
 
@@ -72,4 +74,19 @@ export async function stopWorkers(workers: WorkerProcess[]): Promise<void> {
   for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
   await Promise.all(workers.map((w) => Promise.race([w.exited, new Promise((r) => setTimeout(r, 8000))])));
   for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+}
+
+/** An in-process server platform of the deployment (distributed executor), with its own home under `dir`. */
+export async function createDeploymentServer(d: Deployment, dir: string): Promise<Platform> {
+  return createPlatform({
+    home: await mkdtemp(path.join(dir, 'server-')),
+    databaseUrl: d.databaseUrl,
+    executorKind: 'distributed',
+    redisUrl: d.redisUrl,
+    queuePrefix: d.prefix,
+    storageUrl: d.storageUrl,
+    ...(d.leaseMs ? { leaseMs: d.leaseMs } : {}),
+    logger: createLogger({ level: 'silent', pretty: false }),
+    pollMs: 100,
+  });
 }

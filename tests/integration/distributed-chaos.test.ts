@@ -11,10 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
-import { createLogger } from '../../src/observability/logger.ts';
-import { createPlatform, type Platform } from '../../src/platform.ts';
+import type { Platform } from '../../src/platform.ts';
 import { createTestPostgresDatabase, isPostgresReachable, isRedisReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
-import { deploymentEnv, startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
+import { createDeploymentServer, deploymentEnv, startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/datadog.js', import.meta.url));
 
@@ -40,19 +39,7 @@ describe.skipIf(skip)('distributed crash safety', () => {
   let server: Platform;
   let workers: WorkerProcess[] = [];
 
-  async function newServer(): Promise<Platform> {
-    return createPlatform({
-      home: await mkdtemp(path.join(dir, 'server-')),
-      databaseUrl: deployment.databaseUrl,
-      executorKind: 'distributed',
-      redisUrl: deployment.redisUrl,
-      queuePrefix: deployment.prefix,
-      storageUrl: deployment.storageUrl,
-      leaseMs: 2000,
-      logger: createLogger({ level: 'silent', pretty: false }),
-      pollMs: 100,
-    });
-  }
+  const newServer = (): Promise<Platform> => createDeploymentServer(deployment, dir);
 
   beforeAll(async () => {
     db = await createTestPostgresDatabase('dd_test_chaos');

@@ -12,10 +12,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/observability/logger.ts';
-import { createPlatform, type Platform } from '../../src/platform.ts';
+import type { Platform } from '../../src/platform.ts';
 import { createTestPostgresDatabase, IS_CI, isPostgresReachable, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
-import { startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
+import { createDeploymentServer, startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
 
 const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,16 +62,7 @@ describe.skipIf(skip)('distributed resilience', () => {
     port = await freePort();
     redis = await startRedis(port, dir);
     deployment = { databaseUrl: db.url, redisUrl: `redis://127.0.0.1:${port}`, prefix: `ddres-${randomBytes(4).toString('hex')}`, storageUrl: path.join(dir, 'data') };
-    server = await createPlatform({
-      home: await mkdtemp(path.join(dir, 'server-')),
-      databaseUrl: deployment.databaseUrl,
-      executorKind: 'distributed',
-      redisUrl: deployment.redisUrl,
-      queuePrefix: deployment.prefix,
-      storageUrl: deployment.storageUrl,
-      logger: createLogger({ level: 'silent', pretty: false }),
-      pollMs: 100,
-    });
+    server = await createDeploymentServer(deployment, dir);
     workers = [await startWorker(deployment, { concurrency: 2 })];
     await workers[0]?.id;
   }, 90_000);

@@ -9,11 +9,10 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
-import { createLogger } from '../../src/observability/logger.ts';
-import { createPlatform, type Platform } from '../../src/platform.ts';
+import type { Platform } from '../../src/platform.ts';
 import { WorkerRegistry } from '../../src/runtime/executors/distributed/worker-registry.ts';
 import { createTestPostgresDatabase, isPostgresReachable, isRedisReachable, REDIS_URL, skipWithoutService, type TestPostgresDatabase } from '../helpers/services.ts';
-import { startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
+import { createDeploymentServer, startWorker, stopWorkers, type Deployment, type WorkerProcess } from '../helpers/workers.ts';
 
 const skip = skipWithoutService('PostgreSQL', await isPostgresReachable()) || skipWithoutService('Redis', await isRedisReachable());
 
@@ -24,18 +23,7 @@ describe.skipIf(skip)('distributed execution', () => {
   let server: Platform;
   const workers: WorkerProcess[] = [];
 
-  async function newServer(): Promise<Platform> {
-    return createPlatform({
-      home: await mkdtemp(path.join(dir, 'server-')),
-      databaseUrl: deployment.databaseUrl,
-      executorKind: 'distributed',
-      redisUrl: deployment.redisUrl,
-      queuePrefix: deployment.prefix,
-      storageUrl: deployment.storageUrl,
-      logger: createLogger({ level: 'silent', pretty: false }),
-      pollMs: 100,
-    });
-  }
+  const newServer = (): Promise<Platform> => createDeploymentServer(deployment, dir);
 
   async function run(platform: Platform, spec: PipelineSpecInput) {
     await platform.registerSpec(spec);
