@@ -1,6 +1,10 @@
 /**
  * Collects the store writes of an engine tick and writes them in one transaction. A wave of
  * 10,000 transitions becomes a handful of multi-row upserts instead of 10,000 round trips.
+ *
+ * One transaction is in flight at a time (group commit): what is recorded while it runs waits
+ * and goes into the next one, whole. Under load the transactions grow instead of queueing up
+ * one per tick; when idle a write still starts on the next turn of the event loop.
  */
 import type { Logger } from 'pino';
 import { isErrorCode } from '../core/errors.ts';
@@ -21,7 +25,8 @@ export class BatchWriter {
   private logs: Array<Omit<TaskLogRecord, 'id'>> = [];
   private events: Array<Omit<EventRecord, 'seq'>> = [];
   private scheduled = false;
-  private writing: Promise<void> = Promise.resolve();
+  /** The write loop under way, if any; it runs until nothing is left to write. */
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly options: BatchWriterOptions) {}
 
@@ -53,9 +58,18 @@ export class BatchWriter {
   /** Resolves when everything recorded so far is in the store. */
   flush(): Promise<void> {
     this.scheduled = false;
+    // A loop under way picks up what was recorded since its last batch before it ends.
+    if (this.draining) return this.draining;
     const batch = this.take();
-    if (batch) this.writing = this.writing.then(() => this.write(batch));
-    return this.writing;
+    if (!batch) return Promise.resolve();
+    this.draining = this.drain(batch);
+    return this.draining;
+  }
+
+  private async drain(first: StoreBatch): Promise<void> {
+    for (let batch: StoreBatch | undefined = first; batch; batch = this.take()) await this.write(batch);
+    // Synchronous from the last take(): nothing can be recorded between it and this line.
+    this.draining = undefined;
   }
 
   private schedule(): void {

@@ -25,8 +25,11 @@ export interface TaskDispatch {
   readonly sourcePath: string | null;
   /** Aborted by the engine on cancellation or timeout. */
   readonly signal: AbortSignal;
-  /** Called when the task actually starts (it may wait for a free slot before). */
-  onStart(worker: string): void;
+  /**
+   * Called when the task actually starts (it may wait for a free slot before). An executor that
+   * learns where it runs only later calls it again with the worker; repeats are ignored.
+   */
+  onStart(worker?: string): void;
   onLog(entry: { stream: LogStream; level: 'debug' | 'info' | 'warn' | 'error'; message: string }): void;
 }
 

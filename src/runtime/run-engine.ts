@@ -54,8 +54,10 @@ interface Attempt {
   startedAt?: number;
   /** False once the attempt's outcome was decided (timeout, cancel); a late result is discarded. */
   live: boolean;
-  /** Where it runs, once started. */
-  worker?: string;
+  /** Whether the executor reported the start. */
+  started?: boolean;
+  /** Where it runs, once the executor knows. */
+  worker?: string | undefined;
 }
 
 interface ActiveRun {
@@ -395,7 +397,16 @@ export class RunEngine {
       sourcePath: active.pipeline.sourcePath,
       signal: attempt.controller.signal,
       onStart: (worker) => {
-        if (!attempt.live || attempt.worker !== undefined) return;
+        if (!attempt.live) return;
+        if (attempt.started) {
+          // The executor names the worker after the start: record it on the running attempt.
+          if (worker !== undefined && attempt.worker === undefined) {
+            attempt.worker = worker;
+            this.writer.attempt(this.attemptRecord(active, taskId, attempt, 'running'));
+          }
+          return;
+        }
+        attempt.started = true;
         attempt.startedAt = this.clock.now();
         attempt.worker = worker;
         this.writer.attempt(this.attemptRecord(active, taskId, attempt, 'running'));

@@ -9,7 +9,7 @@
  * Rows map to records in store-rows.ts; datasets and connector state are dataset-repository.ts;
  * schedules, leases, backfills and dataset triggers are scheduler-repository.ts.
  */
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { RUN_STATUSES, type RunStatus } from '../core/statuses.ts';
 import type { PipelineSpec } from '../core/spec/pipeline-spec.ts';
@@ -18,6 +18,7 @@ import { CheckResultRepository } from './check-result-repository.ts';
 import { DatasetRepository } from './dataset-repository.ts';
 import { createStoreMigrator } from './migrations/index.ts';
 import { SchedulerRepository } from './scheduler-repository.ts';
+import { columnsOf, compileBulkInsert } from './bulk-sql.ts';
 import {
   attemptRow, EVENT_COLUMNS, eventRow, logRow, runRow, storeBoolean, taskRunRow, toAttempt, toEvent, toLog, toPipeline, toPipelineVersion, toRun, toTaskRun,
 } from './store-rows.ts';
@@ -75,10 +76,6 @@ export interface KyselyStoreOptions {
   now?: () => Date;
 }
 
-// Generic upserts over several tables defeat Kysely's per-table typing; the rows are still
-// built by typed functions below.
-type LooseDatabase = Record<string, Record<string, unknown>>;
-
 const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
 
 /*
@@ -90,8 +87,8 @@ const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
 const RUN_UPDATE = ['pipeline_id', 'pipeline_version', 'status', 'params', 'trigger', 'parent_run_id', 'created_at', 'started_at', 'finished_at', 'error'];
 /** A run written with `owner: null` (the engine finished it) releases its lease; any other owner value is ignored. */
 const RUN_RELEASE = {
-  owner: sql`case when ${sql.ref('excluded.owner')} is null then null else ${sql.ref('runs.owner')} end`,
-  lease_expires_at: sql`case when ${sql.ref('excluded.owner')} is null then null else ${sql.ref('runs.lease_expires_at')} end`,
+  owner: 'case when excluded."owner" is null then null else "runs"."owner" end',
+  lease_expires_at: 'case when excluded."owner" is null then null else "runs"."lease_expires_at" end',
 };
 const TASK_RUN_UPDATE = ['status', 'attempts', 'queued_at', 'started_at', 'finished_at', 'next_attempt_at', 'error', 'error_code', 'output', 'reused_from_run_id'];
 const ATTEMPT_UPDATE = ['status', 'started_at', 'finished_at', 'error', 'error_code', 'error_detail', 'worker'];
@@ -294,8 +291,11 @@ export class KyselyStore implements Store {
       }
       await this.#insertChunks(trx, 'task_logs', logs.map(logRow));
       const seqs: number[] = [];
-      for (const chunk of chunks(events.map(eventRow), this.#rowsPerChunk(EVENT_COLUMNS))) {
-        const rows = await trx.insertInto('events').values(chunk).returning('seq').execute();
+      const eventRows = events.map(eventRow);
+      for (const chunk of chunks(eventRows, this.#rowsPerChunk(EVENT_COLUMNS))) {
+        const { rows } = await trx.executeQuery<{ seq: number | string }>(
+          compileBulkInsert(this.dialect, { table: 'events', columns: columnsOf(chunk), rows: chunk, returning: 'seq' }),
+        );
         // RETURNING order is unspecified; seqs are assigned in VALUES order within a statement.
         seqs.push(...rows.map((r) => Number(r.seq)).sort((a, b) => a - b));
       }
@@ -537,28 +537,23 @@ export class KyselyStore implements Store {
   async #upsertChunks(
     trx: Transaction<Database>,
     table: string,
-    rows: object[],
+    rows: Record<string, unknown>[],
     keys: string[],
     update: string[],
-    extraSet: Record<string, RawBuilder<unknown>> = {},
+    set: Record<string, string> = {},
   ): Promise<void> {
     if (rows.length === 0) return;
-    const loose = trx as unknown as Kysely<LooseDatabase>;
-    const set = { ...Object.fromEntries(update.map((column) => [column, sql.ref(`excluded.${column}`)])), ...extraSet };
-    for (const chunk of chunks(rows as Record<string, unknown>[], this.#rowsPerChunk(Object.keys(rows[0]!).length))) {
-      await loose
-        .insertInto(table)
-        .values(chunk)
-        .onConflict((oc) => oc.columns(keys).doUpdateSet(set))
-        .execute();
+    const columns = columnsOf(rows);
+    for (const chunk of chunks(rows, this.#rowsPerChunk(columns.length))) {
+      await trx.executeQuery(compileBulkInsert(this.dialect, { table, columns, rows: chunk, conflict: { keys, update, set } }));
     }
   }
 
-  async #insertChunks(trx: Transaction<Database>, table: 'task_runs' | 'task_logs', rows: object[]): Promise<void> {
+  async #insertChunks(trx: Transaction<Database>, table: 'task_runs' | 'task_logs', rows: Record<string, unknown>[]): Promise<void> {
     if (rows.length === 0) return;
-    const loose = trx as unknown as Kysely<LooseDatabase>;
-    for (const chunk of chunks(rows as Record<string, unknown>[], this.#rowsPerChunk(Object.keys(rows[0]!).length))) {
-      await loose.insertInto(table).values(chunk).execute();
+    const columns = columnsOf(rows);
+    for (const chunk of chunks(rows, this.#rowsPerChunk(columns.length))) {
+      await trx.executeQuery(compileBulkInsert(this.dialect, { table, columns, rows: chunk }));
     }
   }
 

@@ -59,7 +59,6 @@ export class DistributedExecutor implements Executor {
     await this.ready;
     const jobId = taskJobId(dispatch.runId, dispatch.taskId, dispatch.attempt);
     const outcome = this.wait(jobId, dispatch);
-    const queue = await this.queue(dispatch.pool ?? dispatch.task.pool);
     const data: TaskJobData = {
       runId: dispatch.runId,
       pipelineId: dispatch.pipelineId,
@@ -72,11 +71,12 @@ export class DistributedExecutor implements Executor {
     const waiter = this.waiters.get(jobId);
     if (waiter) waiter.data = data;
     try {
+      const queue = this.queues.get(queueName(dispatch.pool ?? dispatch.task.pool)) ?? (await this.queue(dispatch.pool ?? dispatch.task.pool));
       // BullMQ: a lower number is a higher priority; 0 means none (the fastest path).
       const priority = dispatch.priority > 0 ? Math.max(1, 1000 - dispatch.priority) : dispatch.priority < 0 ? 1000 - dispatch.priority : undefined;
+      // Adding an attempt's job again (after a server restart) adds nothing; the queue's
+      // `duplicated` event then settles the attempt from the job's stored state.
       await queue.add(dispatch.taskId, data, jobOptions(jobId, priority));
-      // The job may have finished before we started listening (a re-dispatch of a done attempt).
-      void this.settleFromState(queue, jobId);
     } catch (error) {
       this.settle(jobId, lostOutcome(`could not enqueue the task: ${(error as Error).message}`));
     }
@@ -123,8 +123,9 @@ export class DistributedExecutor implements Executor {
     const waiter = this.waiters.get(jobId);
     if (!waiter) return;
     this.waiters.delete(jobId);
-    // The end can arrive before the start was seen (a fast task): report the start first.
-    if (outcome.worker) waiter.dispatch.onStart(outcome.worker);
+    // The end can arrive before the start was seen (a fast task): report the start first, and
+    // name the worker, which the `active` event does not.
+    waiter.dispatch.onStart(outcome.worker);
     const { worker: _worker, ...result } = outcome;
     waiter.resolve(result as TaskOutcome);
   }
@@ -140,8 +141,8 @@ export class DistributedExecutor implements Executor {
       if (!done) return;
       if (state === 'failed') this.settle(jobId, lostOutcome(done.failedReason || 'the task job failed'));
       else if (done.returnvalue !== null && done.returnvalue !== undefined) this.settle(jobId, parseOutcome(done.returnvalue));
-    } else if (state === 'active' && typeof job.progress === 'object' && job.progress && (job.progress as TaskJobProgress).event === 'started') {
-      this.waiters.get(jobId)?.dispatch.onStart((job.progress as TaskJobProgress).worker);
+    } else if (state === 'active') {
+      this.waiters.get(jobId)?.dispatch.onStart(job.processedBy || undefined);
     }
   }
 
@@ -165,10 +166,15 @@ export class DistributedExecutor implements Executor {
     let queue = this.queues.get(name);
     if (!queue) {
       const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
-      queue = new Queue(name, { connection, prefix: this.prefix });
+      // A wave of ready tasks adds its jobs in one write to Redis instead of one each.
+      queue = new Queue(name, { connection: { ...connection, enableAutoPipelining: true }, prefix: this.prefix });
       queue.on('error', (error) => this.options.logger.debug({ err: error }, 'queue error'));
       this.queues.set(name, queue);
       const events = new QueueEvents(name, { connection, prefix: this.prefix });
+      // A worker taking the job is the attempt's start; the worker names itself later (progress)
+      // or with the outcome, so a no-op task costs no Redis call of its own for its start.
+      events.on('active', ({ jobId }) => this.waiters.get(jobId)?.dispatch.onStart(undefined));
+      events.on('duplicated', ({ jobId }) => void this.settleFromState(queue as Queue, jobId));
       events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseOutcome(returnvalue)));
       events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, lostOutcome(failedReason || 'the task job failed')));
       events.on('progress', ({ jobId, data }) => {

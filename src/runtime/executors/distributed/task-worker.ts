@@ -32,6 +32,8 @@ export interface TaskWorkerOptions {
 }
 
 const LOG_FLUSH_MS = 100;
+/** A task running longer than this reports which worker holds it (shorter ones say so when done). */
+const NAME_WORKER_AFTER_MS = 200;
 
 export class TaskWorker {
   readonly id: string;
@@ -69,6 +71,8 @@ export class TaskWorker {
       const worker = new Worker<TaskJobData, TaskJobResult>(queueName(pool), (job) => this.process(job), {
         connection: { url: options.redisUrl, maxRetriesPerRequest: null },
         prefix,
+        // Stored on each job it takes (processedBy): a server re-attaching after a restart reads it.
+        name: this.id,
         concurrency,
         lockDuration: options.lockDurationMs ?? 10_000,
         stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 10_000) / 2)),
@@ -126,6 +130,7 @@ export class TaskWorker {
     this.running.set(jobId, { controller, taskId: data.taskId, runId: data.runId, startedAt: new Date().toISOString() });
     let pending: TaskLogMessage['entries'] = [];
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    let nameTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = (): void => {
       flushTimer = undefined;
       if (pending.length === 0) return;
@@ -157,7 +162,9 @@ export class TaskWorker {
           flushTimer ??= setTimeout(flush, LOG_FLUSH_MS);
         },
       };
-      await job.updateProgress({ event: 'started', worker: this.id });
+      // The server sees the start from the queue's `active` event and the worker from the
+      // outcome; a task still running after a moment names its worker now, for the run page.
+      nameTimer = setTimeout(() => void job.updateProgress({ event: 'started', worker: this.id }).catch(() => undefined), NAME_WORKER_AFTER_MS);
       const outcome = await runTask(dispatch, { kinds: this.options.platform.taskKinds, home: this.options.platform.config.home });
       if (controller.signal.aborted && outcome.status !== 'succeeded') {
         return { status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id };
@@ -165,6 +172,7 @@ export class TaskWorker {
       // The worker rides along so the server can name it even if it missed the start event.
       return { ...outcome, worker: this.id };
     } finally {
+      if (nameTimer) clearTimeout(nameTimer);
       if (flushTimer) clearTimeout(flushTimer);
       flush();
       this.running.delete(jobId);
