@@ -18,7 +18,7 @@ import { CheckResultRepository } from './check-result-repository.ts';
 import { DatasetRepository } from './dataset-repository.ts';
 import { createStoreMigrator } from './migrations/index.ts';
 import { SchedulerRepository } from './scheduler-repository.ts';
-import { columnsOf, compileBulkInsert } from './bulk-sql.ts';
+import { columnsOf, compileBulkInsert, type BulkInsert } from './bulk-sql.ts';
 import {
   attemptRow, EVENT_COLUMNS, eventRow, logRow, runRow, storeBoolean, taskRunRow, toAttempt, toEvent, toLog, toPipeline, toPipelineVersion, toRun, toTaskRun,
 } from './store-rows.ts';
@@ -90,6 +90,8 @@ const RUN_RELEASE = {
   owner: 'case when excluded."owner" is null then null else "runs"."owner" end',
   lease_expires_at: 'case when excluded."owner" is null then null else "runs"."lease_expires_at" end',
 };
+/** The JSON columns of the tables the engine writes in bulk (their row values are JSON text). */
+const JSON_COLUMNS = { runs: ['params'], task_runs: ['output'], task_attempts: [], task_logs: [], events: ['payload'] } as const satisfies Record<string, readonly string[]>;
 const TASK_RUN_UPDATE = ['status', 'attempts', 'queued_at', 'started_at', 'finished_at', 'next_attempt_at', 'error', 'error_code', 'output', 'reused_from_run_id'];
 const ATTEMPT_UPDATE = ['status', 'started_at', 'finished_at', 'error', 'error_code', 'error_detail', 'worker'];
 
@@ -281,9 +283,9 @@ export class KyselyStore implements Store {
 
     return this.#db.transaction().execute(async (trx) => {
       if (batch.owner !== undefined) await this.#checkOwner(trx, batch.owner, touchedRunIds(batch));
-      await this.#upsertChunks(trx, 'runs', runs.map((r) => runRow(r, this.dialect)), ['id'], RUN_UPDATE, RUN_RELEASE);
-      await this.#upsertChunks(trx, 'task_runs', taskRuns.map(taskRunRow), ['run_id', 'task_id'], TASK_RUN_UPDATE);
-      await this.#upsertChunks(trx, 'task_attempts', attempts.map(attemptRow), ['run_id', 'task_id', 'attempt'], ATTEMPT_UPDATE);
+      await this.#upsertChunks(trx, 'runs', runs.map((r) => runRow(r, this.dialect)), { keys: ['id'], update: RUN_UPDATE, set: RUN_RELEASE });
+      await this.#upsertChunks(trx, 'task_runs', taskRuns.map(taskRunRow), { keys: ['run_id', 'task_id'], update: TASK_RUN_UPDATE });
+      await this.#upsertChunks(trx, 'task_attempts', attempts.map(attemptRow), { keys: ['run_id', 'task_id', 'attempt'], update: ATTEMPT_UPDATE });
       if (this.dialect === 'postgres' && logs.length + events.length > 0) {
         // Readers follow logs and events by id. Without this lock two transactions could commit
         // ids out of order and a follower that already saw the higher id would skip the lower.
@@ -294,7 +296,7 @@ export class KyselyStore implements Store {
       const eventRows = events.map(eventRow);
       for (const chunk of chunks(eventRows, this.#rowsPerChunk(EVENT_COLUMNS))) {
         const { rows } = await trx.executeQuery<{ seq: number | string }>(
-          compileBulkInsert(this.dialect, { table: 'events', columns: columnsOf(chunk), rows: chunk, returning: 'seq' }),
+          compileBulkInsert(this.dialect, { table: 'events', columns: columnsOf(chunk), rows: chunk, returning: 'seq', json: JSON_COLUMNS.events }),
         );
         // RETURNING order is unspecified; seqs are assigned in VALUES order within a statement.
         seqs.push(...rows.map((r) => Number(r.seq)).sort((a, b) => a - b));
@@ -534,26 +536,15 @@ export class KyselyStore implements Store {
     }
   }
 
-  async #upsertChunks(
-    trx: Transaction<Database>,
-    table: string,
-    rows: Record<string, unknown>[],
-    keys: string[],
-    update: string[],
-    set: Record<string, string> = {},
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    const columns = columnsOf(rows);
-    for (const chunk of chunks(rows, this.#rowsPerChunk(columns.length))) {
-      await trx.executeQuery(compileBulkInsert(this.dialect, { table, columns, rows: chunk, conflict: { keys, update, set } }));
-    }
+  async #upsertChunks(trx: Transaction<Database>, table: keyof typeof JSON_COLUMNS, rows: Record<string, unknown>[], conflict: BulkInsert['conflict']): Promise<void> {
+    await this.#insertChunks(trx, table, rows, conflict);
   }
 
-  async #insertChunks(trx: Transaction<Database>, table: 'task_runs' | 'task_logs', rows: Record<string, unknown>[]): Promise<void> {
+  async #insertChunks(trx: Transaction<Database>, table: keyof typeof JSON_COLUMNS, rows: Record<string, unknown>[], conflict?: BulkInsert['conflict']): Promise<void> {
     if (rows.length === 0) return;
     const columns = columnsOf(rows);
     for (const chunk of chunks(rows, this.#rowsPerChunk(columns.length))) {
-      await trx.executeQuery(compileBulkInsert(this.dialect, { table, columns, rows: chunk }));
+      await trx.executeQuery(compileBulkInsert(this.dialect, { table, columns, rows: chunk, json: JSON_COLUMNS[table], ...(conflict ? { conflict } : {}) }));
     }
   }
 

@@ -3,21 +3,30 @@ import { columnsOf, compileBulkInsert } from '../../src/store/bulk-sql.ts';
 
 describe('compileBulkInsert', () => {
   const rows = [
-    { id: 'a', n: 1, note: undefined },
-    { id: 'b', n: 2, note: "it's" },
+    { id: 'a', n: 1, note: undefined, payload: '{"k":[1,2]}' },
+    { id: 'b', n: 2, note: 'it\'s "quoted"', payload: null },
   ];
 
-  it('binds every value as a parameter, in row order, with the dialect placeholders', () => {
-    const pg = compileBulkInsert('postgres', { table: 'things', columns: columnsOf(rows), rows });
-    expect(pg.sql).toBe('insert into "things" ("id", "n", "note") values ($1, $2, $3), ($4, $5, $6)');
-    expect(pg.parameters).toEqual(['a', 1, null, 'b', 2, "it's"]);
-    const lite = compileBulkInsert('sqlite', { table: 'things', columns: ['id', 'n'], rows });
-    expect(lite.sql).toBe('insert into "things" ("id", "n") values (?, ?), (?, ?)');
-    expect(lite.parameters).toEqual(['a', 1, 'b', 2]);
+  it('binds every value as a parameter in row order on SQLite', () => {
+    const lite = compileBulkInsert('sqlite', { table: 'things', columns: columnsOf(rows), rows });
+    expect(lite.sql).toBe('insert into "things" ("id", "n", "note", "payload") values (?, ?, ?, ?), (?, ?, ?, ?)');
+    expect(lite.parameters).toEqual(['a', 1, null, '{"k":[1,2]}', 'b', 2, 'it\'s "quoted"', null]);
+  });
+
+  it('sends the rows as one JSON document on Postgres, JSON columns unwrapped to JSON', () => {
+    const pg = compileBulkInsert('postgres', { table: 'things', columns: columnsOf(rows), rows, json: ['payload'] });
+    expect(pg.sql).toBe(
+      'insert into "things" ("id", "n", "note", "payload") select "id", "n", "note", ("payload" #>> \'{}\')::jsonb from json_populate_recordset(null::"things", $1::json)',
+    );
+    expect(pg.parameters).toHaveLength(1);
+    expect(JSON.parse(pg.parameters[0] as string)).toEqual([
+      { id: 'a', n: 1, payload: '{"k":[1,2]}' },
+      { id: 'b', n: 2, note: 'it\'s "quoted"', payload: null },
+    ]);
   });
 
   it('writes the upsert and returning clauses', () => {
-    const query = compileBulkInsert('postgres', {
+    const query = compileBulkInsert('sqlite', {
       table: 'runs',
       columns: ['id', 'status'],
       rows: [{ id: 'r', status: 'running' }],
@@ -25,7 +34,7 @@ describe('compileBulkInsert', () => {
       returning: 'seq',
     });
     expect(query.sql).toBe(
-      'insert into "runs" ("id", "status") values ($1, $2) on conflict ("id") do update set "status" = excluded."status", ' +
+      'insert into "runs" ("id", "status") values (?, ?) on conflict ("id") do update set "status" = excluded."status", ' +
         '"owner" = case when excluded."owner" is null then null else "runs"."owner" end returning "seq"',
     );
   });
