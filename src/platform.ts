@@ -88,6 +88,7 @@ export class Platform {
   private readonly closeDuck: () => void;
   /** Loaded pipelines by `id@version`, holding TypeScript task functions that the store cannot. */
   private readonly loaded = new Map<string, LoadedPipeline>();
+  private readonly loading = new Map<string, Promise<LoadedPipeline>>();
 
   constructor(parts: {
     config: PlatformConfig;
@@ -177,6 +178,18 @@ export class Platform {
     // A version is immutable: once loaded it never needs the store again (workers load one per task).
     const known = version ? this.loaded.get(`${id}@${version}`) : undefined;
     if (known) return known;
+    if (!version) return this.readPipeline(id, undefined);
+    // A worker handed a wave of a new version's tasks at once loads (and validates) it once.
+    const key = `${id}@${version}`;
+    let loading = this.loading.get(key);
+    if (!loading) {
+      loading = this.readPipeline(id, version).finally(() => this.loading.delete(key));
+      this.loading.set(key, loading);
+    }
+    return loading;
+  }
+
+  private async readPipeline(id: string, version: string | undefined): Promise<LoadedPipeline> {
     const pipeline = await this.store.getPipeline(id);
     if (!pipeline) throw new NotFoundError('pipeline', id);
     const wanted = version ?? pipeline.currentVersion;

@@ -381,7 +381,8 @@ export class RunEngine {
   /** The dispatch of one attempt, wired to this engine's state for start, logs and timeouts. */
   private dispatchFor(active: ActiveRun, taskId: string, attempt: Attempt): TaskDispatch {
     const task = active.tasks.get(taskId) as TaskSpec;
-    const logger = active.logger.child({ task_id: taskId, attempt: attempt.number });
+    // Made on the first log line: most attempts of a wide DAG log nothing.
+    let logger: Logger | undefined;
     const timeoutMs = task.timeout ?? active.pipeline.spec.defaults.timeout;
     return {
       runId: active.run.id,
@@ -420,6 +421,7 @@ export class RunEngine {
         const ts = iso(this.clock.now());
         this.writer.log({ runId: active.run.id, taskId, attempt: attempt.number, ts, ...entry });
         this.bus.emit('task.log', { runId: active.run.id, pipelineId: active.run.pipelineId, taskId, attempt: attempt.number, ts, ...entry });
+        logger ??= active.logger.child({ task_id: taskId, attempt: attempt.number });
         logger.debug({ stream: entry.stream }, entry.message);
       },
     };

@@ -12,7 +12,9 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Platform } from '../../../platform.ts';
+import type { TaskSpec } from '../../../core/spec/pipeline-spec.ts';
 import type { TaskDispatch } from '../../executor.ts';
+import type { LoadedPipeline } from '../../loaded-pipeline.ts';
 import { runTask } from '../../task-runner.ts';
 import { channels, queueName, taskJobId, type TaskJobData, type TaskJobResult, type TaskLogMessage } from './task-job.ts';
 import { WorkerRegistry, type WorkerInfo } from './worker-registry.ts';
@@ -32,6 +34,17 @@ export interface TaskWorkerOptions {
 }
 
 const LOG_FLUSH_MS = 100;
+
+/** Tasks by id per loaded pipeline: a wide DAG's thousands of jobs each look theirs up. */
+const taskIndexes = new WeakMap<LoadedPipeline, Map<string, TaskSpec>>();
+function taskIndex(pipeline: LoadedPipeline): Map<string, TaskSpec> {
+  let index = taskIndexes.get(pipeline);
+  if (!index) {
+    index = new Map(pipeline.spec.tasks.map((t) => [t.id, t]));
+    taskIndexes.set(pipeline, index);
+  }
+  return index;
+}
 /** A task running longer than this reports which worker holds it (shorter ones say so when done). */
 const NAME_WORKER_AFTER_MS = 200;
 
@@ -140,7 +153,7 @@ export class TaskWorker {
     };
     try {
       const pipeline = await this.options.platform.loadPipeline(data.pipelineId, data.pipelineVersion);
-      const task = pipeline.spec.tasks.find((t) => t.id === data.taskId);
+      const task = taskIndex(pipeline).get(data.taskId);
       if (!task) {
         return { status: 'failed', error: { code: 'NOT_FOUND', message: `task '${data.taskId}' is not in pipeline ${data.pipelineId}@${data.pipelineVersion}`, userCode: false } };
       }
