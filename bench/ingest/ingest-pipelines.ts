@@ -61,31 +61,38 @@ async function runPipeline(work: string, memoryLimit: string, spec: PipelineSpec
   }
 }
 
-/** File source, flatten and date, date-partitioned zstd Parquet sink. */
-export function runFilePipeline(options: { work: string; file: string; memoryLimit: string; id?: string }) {
-  const outDir = path.join(options.work, `${options.id ?? 'file_path'}-out`);
+/**
+ * File source, flatten and date, date-partitioned zstd Parquet sink. With `materialize: 'view'`
+ * the source and the flatten keep their datasets as views (nothing written; the sink reads the
+ * file through them); by default both are written as Parquet tables.
+ */
+export function runFilePipeline(options: { work: string; file: string; memoryLimit: string; id?: string; materialize?: 'table' | 'view' }) {
+  const id = options.id ?? 'file_path';
+  const outDir = path.join(options.work, `${id}-out`);
+  const materialize = options.materialize ?? 'table';
   const spec: PipelineSpecInput = {
-    id: options.id ?? 'file_path',
+    id,
     tasks: [
-      { id: 'ingest', kind: 'source', outputs: ['events_raw'], config: { connector: { type: 'file', path: options.file, format: 'ndjson' } } },
+      { id: 'ingest', kind: 'source', outputs: [`${id}_raw`], config: { connector: { type: 'file', path: options.file, format: 'ndjson' }, materialize } },
       {
         id: 'flatten',
         kind: 'transform',
-        inputs: ['events_raw'],
-        outputs: ['events_flat'],
-        config: { steps: [{ flatten: { separator: '_' } }, { derive: { event_date: 'CAST("timestamp" AS DATE)' } }] },
+        inputs: [`${id}_raw`],
+        outputs: [`${id}_flat`],
+        config: { steps: [{ flatten: { separator: '_' } }, { derive: { event_date: 'CAST("timestamp" AS DATE)' } }], materialize },
       },
-      { id: 'export', kind: 'sink', inputs: ['events_flat'], config: { connector: { type: 'file', path: outDir, format: 'parquet', partition_by: ['event_date'] }, mode: 'overwrite' } },
+      { id: 'export', kind: 'sink', inputs: [`${id}_flat`], config: { connector: { type: 'file', path: outDir, format: 'parquet', partition_by: ['event_date'] }, mode: 'overwrite' } },
     ],
   };
   return runPipeline(options.work, options.memoryLimit, spec, outDir);
 }
 
 /** Generator source straight to a Parquet dataset. */
-export function runGeneratorPipeline(options: { work: string; events: number; memoryLimit: string }) {
-  const home = path.join(options.work, 'home-generator_path');
+export function runGeneratorPipeline(options: { work: string; events: number; memoryLimit: string; id?: string }) {
+  const id = options.id ?? 'generator_path';
+  const home = path.join(options.work, `home-${id}`);
   const spec: PipelineSpecInput = {
-    id: 'generator_path',
+    id,
     tasks: [{ id: 'generate', kind: 'source', outputs: ['generated'], config: { connector: { type: 'generator', seed: 2, count: options.events } } }],
   };
   return runPipeline(options.work, options.memoryLimit, spec, path.join(home, 'data'));

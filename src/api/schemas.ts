@@ -189,7 +189,16 @@ export const DatasetVersion = z
     runId: z.string(),
     taskId: z.string(),
     status: DatasetVersionStatus.describe('staged: written, not visible downstream; published: current data; rejected: failed its checks'),
-    files: z.array(z.string()).describe('Storage keys of the Parquet files, relative to the storage root'),
+    files: z.array(z.string()).describe('Storage keys of the Parquet files, relative to the storage root (none for a view)'),
+    view: z
+      .object({
+        sql: z.string().describe('The SELECT a reader runs; each input version appears as its token'),
+        inputs: z.array(z.object({ token: z.string(), versionId: z.string() })),
+        files: z.array(z.object({ path: z.string(), size: z.number().int(), mtimeMs: z.number().int() })).describe('Files read in place, pinned by size and modification time'),
+      })
+      .nullable()
+      .optional()
+      .describe('Set when the version is kept as a view (materialize: view): nothing is stored, readers run its SELECT'),
     rows: z.number().int(),
     bytes: z.number().int(),
     schema: z.array(DatasetColumn),

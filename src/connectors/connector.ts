@@ -81,6 +81,15 @@ export interface ScanResult {
    * `raw VARCHAR, reason VARCHAR, source VARCHAR` (file and line, or offset). Run after `sql`.
    */
   rejectsSql?: string;
+  /**
+   * Local files `sql` reads where they lie (not copies), so its rows can be kept as a view over
+   * them (`materialize: view`). Left out when the scan reads copies (downloads, rewrites).
+   */
+  inPlaceFiles?: string[];
+  /** How many rows `sql` yields, when the scan already knows (saves a count). */
+  rows?: number;
+  /** Why `inPlaceFiles` is left out, when the connector reads files (for the task's log). */
+  notInPlace?: string;
   /** Called once the task no longer needs the scanned files. */
   cleanup?(): Promise<void>;
 }

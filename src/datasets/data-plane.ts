@@ -17,6 +17,7 @@ import type { DuckDb, DuckSession } from '../engine/duckdb.ts';
 import { quoteLiteral } from '../engine/sql-quote.ts';
 import type { TaskContext } from '../runtime/task-context.ts';
 import type { DatasetColumn, DatasetInputRef, DatasetVersionRecord, Store } from '../store/store.ts';
+import { defineView, resolveViewSql } from './dataset-views.ts';
 import type { DatasetStorage } from './dataset-storage.ts';
 import { writeBatchesAsNdjson } from './ndjson-staging.ts';
 
@@ -58,8 +59,12 @@ export class DataPlane {
     return version;
   }
 
-  /** SQL reading a dataset version's files (materialised locally when storage is remote). */
-  async versionSql(version: DatasetVersionRecord): Promise<string> {
+  /** SQL reading a dataset version: its files (materialised locally when storage is remote), or a view's definition. */
+  async versionSql(version: DatasetVersionRecord, depth = 0): Promise<string> {
+    if (version.view) {
+      const resolver = { getVersion: (id: string) => this.options.store.getDatasetVersion(id), versionSql: (v: DatasetVersionRecord, d: number) => this.versionSql(v, d) };
+      return resolveViewSql(version, version.view, resolver, depth);
+    }
     const files = await this.options.storage.materialize(version.files);
     if (files.length === 0) throw new PlatformError('INTERNAL', `dataset version ${version.id} of '${version.dataset}' has no files`);
     return `read_parquet([${files.map(quoteLiteral).join(', ')}], hive_partitioning = false)`;
@@ -74,6 +79,8 @@ export function datasetVersionId(runId: string, taskId: string, dataset: string)
 export class DataSession {
   private readonly staged = new Map<string, DatasetVersionRecord>();
   private readonly inputsRead: DatasetInputRef[] = [];
+  /** The SQL handed out for each input version, so a view can name its inputs by version. */
+  private readonly inputRelations = new Map<string, string>();
   private readonly pendingState = new Map<string, unknown>();
 
   constructor(
@@ -90,7 +97,17 @@ export class DataSession {
   async input(dataset: string): Promise<string> {
     const version = await this.resolveInput(dataset);
     this.inputsRead.push({ dataset, versionId: version.id });
-    return new DataPlane(this.options).versionSql(version);
+    const sql = await new DataPlane(this.options).versionSql(version);
+    this.inputRelations.set(sql, version.id);
+    return sql;
+  }
+
+  /** Rows of an input read with `input()`: the count its version recorded, else counted from `relation`. */
+  async inputRows(dataset: string, relation: string): Promise<number> {
+    const versionId = this.inputsRead.findLast((input) => input.dataset === dataset)?.versionId;
+    const version = versionId ? await this.options.store.getDatasetVersion(versionId) : undefined;
+    if (version) return version.rows;
+    return Number((await this.duck.one(`SELECT count(*) AS n FROM ${relation}`))?.n ?? 0);
   }
 
   private async resolveInput(dataset: string): Promise<DatasetVersionRecord> {
@@ -115,16 +132,40 @@ export class DataSession {
   async stage(dataset: string, selectSql: string, options: StageOptions = {}): Promise<DatasetVersionRecord> {
     const file = path.join(this.tempDir, `${sanitize(dataset)}.parquet`);
     await this.duck.run(`COPY (${selectSql}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`);
-    const [schemaRows, counted] = await Promise.all([
-      this.duck.all(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)})`),
-      this.duck.one(`SELECT count(*)::BIGINT AS n FROM read_parquet(${quoteLiteral(file)})`),
-    ]);
-    const schema: DatasetColumn[] = schemaRows.map((r) => ({ name: String(r.column_name), type: String(r.column_type), nullable: r.null !== 'NO' }));
+    const { schema, rows } = await this.describeAndCount(`read_parquet(${quoteLiteral(file)})`);
     const bytes = (await stat(file)).size;
     // One key per run, task and dataset: a retry overwrites its own staging.
     const key = `datasets/${sanitize(dataset)}/${this.task.runId}/${sanitize(this.task.taskId)}.parquet`;
     await this.options.storage.put(file, key);
-    const now = new Date().toISOString();
+    return this.record(dataset, { files: [key], view: null, rows, bytes, schema, stats: options.stats ?? {} });
+  }
+
+  /**
+   * Records the rows of a SELECT as a staged view version of `dataset`: nothing is written; the
+   * version keeps the SELECT over the input versions this session read and over `files`, read
+   * in place (their size and modification time are pinned). Its rows are counted now.
+   */
+  async stageView(dataset: string, selectSql: string, options: StageOptions & { files?: readonly string[]; rows?: number | undefined } = {}): Promise<DatasetVersionRecord> {
+    if (selectSql.includes(this.tempDir)) {
+      throw new PlatformError('INTERNAL', `the view of '${dataset}' would read temp files of task '${this.task.taskId}', which are removed when it ends`);
+    }
+    const view = await defineView(selectSql, this.inputRelations, options.files ?? []);
+    const { schema, rows } = await this.describeAndCount(`(${selectSql})`, options.rows);
+    return this.record(dataset, { files: [], view, rows, bytes: 0, schema, stats: { ...options.stats, materialize: 'view' } });
+  }
+
+  private async describeAndCount(relation: string, knownRows?: number): Promise<{ schema: DatasetColumn[]; rows: number }> {
+    const schemaRows = await this.duck.all(`DESCRIBE SELECT * FROM ${relation}`);
+    const schema = schemaRows.map((r) => ({ name: String(r.column_name), type: String(r.column_type), nullable: r.null !== 'NO' }));
+    if (knownRows !== undefined) return { schema, rows: knownRows };
+    const counted = await this.duck.one(`SELECT count(*)::BIGINT AS n FROM ${relation}`);
+    return { schema, rows: Number(counted?.n ?? 0) };
+  }
+
+  private async record(
+    dataset: string,
+    fields: Pick<DatasetVersionRecord, 'files' | 'view' | 'rows' | 'bytes' | 'schema' | 'stats'>,
+  ): Promise<DatasetVersionRecord> {
     const version: DatasetVersionRecord = {
       id: datasetVersionId(this.task.runId, this.task.taskId, dataset),
       dataset,
@@ -132,13 +173,9 @@ export class DataSession {
       runId: this.task.runId,
       taskId: this.task.taskId,
       status: 'staged',
-      files: [key],
-      rows: Number(counted?.n ?? 0),
-      bytes,
-      schema,
+      ...fields,
       inputs: [...this.inputsRead],
-      stats: options.stats ?? {},
-      createdAt: now,
+      createdAt: new Date().toISOString(),
       publishedAt: null,
     };
     await this.options.store.saveDatasetVersion(version);

@@ -130,6 +130,8 @@ export interface DatasetVersionsTable {
   task_id: string;
   status: string;
   files: JsonColumn;
+  /** A view's definition (DatasetViewDefinition), null for a version stored as files. */
+  view: JsonColumn | null;
   rows: number;
   bytes: number;
   schema: JsonColumn;

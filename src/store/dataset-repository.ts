@@ -49,6 +49,7 @@ export class DatasetRepository {
             task_id: eb.ref('excluded.task_id'),
             status: eb.ref('excluded.status'),
             files: eb.ref('excluded.files'),
+            view: eb.ref('excluded.view'),
             rows: eb.ref('excluded.rows'),
             bytes: eb.ref('excluded.bytes'),
             schema: eb.ref('excluded.schema'),

@@ -19,6 +19,7 @@ import type {
 } from './database.ts';
 import type {
   DatasetColumn,
+  DatasetViewDefinition,
   DatasetInputRef,
   DatasetRecord,
   DatasetVersionRecord,
@@ -121,6 +122,7 @@ export function datasetVersionRow(v: DatasetVersionRecord): Insertable<DatasetVe
     task_id: v.taskId,
     status: v.status,
     files: JSON.stringify(v.files ?? []),
+    view: v.view ? JSON.stringify(v.view) : null,
     rows: v.rows,
     bytes: v.bytes,
     schema: JSON.stringify(v.schema ?? []),
@@ -242,6 +244,7 @@ export function toDatasetVersion(row: Selectable<DatasetVersionsTable>): Dataset
     taskId: row.task_id,
     status: row.status as DatasetVersionStatus,
     files: parseJson(row.files) as string[],
+    view: row.view === null || row.view === undefined ? null : (parseJson(row.view) as DatasetViewDefinition),
     // bigint columns: numbers from our drivers, but a default pg pool would give strings.
     rows: Number(row.rows),
     bytes: Number(row.bytes),

@@ -208,8 +208,10 @@ export interface DatasetVersionRecord {
   runId: string;
   taskId: string;
   status: DatasetVersionStatus;
-  /** Storage keys of the Parquet files, relative to the storage root. */
+  /** Storage keys of the Parquet files, relative to the storage root (none for a view). */
   files: string[];
+  /** Set for a version materialised as a view: what reading it runs. */
+  view?: DatasetViewDefinition | null;
   rows: number;
   bytes: number;
   schema: DatasetColumn[];
@@ -218,6 +220,17 @@ export interface DatasetVersionRecord {
   stats: Record<string, unknown>;
   createdAt: string;
   publishedAt: string | null;
+}
+
+/**
+ * A version kept as a view (`materialize: view`): a SELECT that reads other dataset versions,
+ * each written in `sql` as its token, and files read in place, which must still have the size
+ * and modification time they had when the version was recorded.
+ */
+export interface DatasetViewDefinition {
+  sql: string;
+  inputs: Array<{ token: string; versionId: string }>;
+  files: Array<{ path: string; size: number; mtimeMs: number }>;
 }
 
 /** A dataset: a name with its latest published version. */

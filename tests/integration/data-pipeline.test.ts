@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
 import { defineTaskKind } from '../../src/runtime/task-kind.ts';
-import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { createTestPlatform, runSpec, type TestPlatform } from '../helpers/platform.ts';
 
 let t: TestPlatform;
 let work: string;
@@ -19,13 +19,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function run(spec: PipelineSpecInput, params: Record<string, unknown> = {}) {
-  await t.platform.registerSpec(spec, { sourcePath: path.join(work, `${spec.id}.yaml`) });
-  const started = await t.platform.triggerRun(spec.id, { params });
-  const finished = await t.platform.waitForRun(started.id);
-  const detail = await t.platform.getRunDetail(started.id);
-  return { run: finished, tasks: Object.fromEntries(detail.tasks.map((x) => [x.taskId, x])) };
-}
+const run = (spec: PipelineSpecInput, params: Record<string, unknown> = {}) => runSpec(t.platform, work, spec, params);
 
 describe('data pipelines', () => {
   it('generates events, flattens and aggregates them, and exports Parquet and CSV', async () => {

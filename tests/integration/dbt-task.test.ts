@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
-import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { createTestPlatform, runSpec, type TestPlatform } from '../helpers/platform.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/dbt/jaffle');
 
@@ -26,12 +26,9 @@ afterAll(async () => {
 });
 
 async function run(spec: PipelineSpecInput) {
-  await t.platform.registerSpec(spec, { sourcePath: path.join(work, `${spec.id}.yaml`) });
-  const started = await t.platform.triggerRun(spec.id);
-  const finished = await t.platform.waitForRun(started.id);
-  const detail = await t.platform.getRunDetail(started.id);
-  const logs = await t.platform.store.getLogs({ runId: started.id, limit: 1000 });
-  return { run: finished, tasks: Object.fromEntries(detail.tasks.map((x) => [x.taskId, x])), logs: logs.map((l) => `${l.level} ${l.message}`) };
+  const result = await runSpec(t.platform, work, spec);
+  const logs = await t.platform.store.getLogs({ runId: result.runId, limit: 1000 });
+  return { ...result, logs: logs.map((l) => `${l.level} ${l.message}`) };
 }
 
 describe('dbt task kind', () => {

@@ -12,7 +12,7 @@ import { buildServer } from '../../src/api/server.ts';
 import { createProgram } from '../../src/cli/main.ts';
 import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
 import type { CheckResultRecord } from '../../src/store/store.ts';
-import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { createTestPlatform, runSpec, type TestPlatform } from '../helpers/platform.ts';
 
 let t: TestPlatform;
 let app: FastifyInstance;
@@ -31,13 +31,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function run(spec: PipelineSpecInput, params: Record<string, unknown> = {}) {
-  await t.platform.registerSpec(spec, { sourcePath: path.join(work, `${spec.id}.yaml`) });
-  const started = await t.platform.triggerRun(spec.id, { params });
-  const finished = await t.platform.waitForRun(started.id);
-  const detail = await t.platform.getRunDetail(started.id);
-  return { run: finished, tasks: Object.fromEntries(detail.tasks.map((x) => [x.taskId, x])) };
-}
+const run = (spec: PipelineSpecInput, params: Record<string, unknown> = {}) => runSpec(t.platform, work, spec, params);
 
 async function writeNdjson(name: string, rows: Array<Record<string, unknown> | string>): Promise<string> {
   const file = path.join(work, name);

@@ -8,13 +8,12 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ScanResult } from '../connector.ts';
 import { messageOf } from '../../core/errors.ts';
 import { quoteIdent, quoteLiteral } from '../../engine/sql-quote.ts';
 import type { CsvOptions } from './file-config.ts';
 import { formatOfName, isGzip } from './file-format.ts';
 import { readHead } from './read-head.ts';
-import { compressionArg, fileNamesSql, pathListSql, type ScanInput } from './scan-input.ts';
+import { compressionArg, fileNamesSql, pathListSql, type ReaderResult, type ScanInput } from './scan-input.ts';
 import type { SourceFile } from './source-files.ts';
 
 interface CsvDialect {
@@ -36,7 +35,7 @@ const SNIFF_BYTES = 4 * 1024 * 1024;
 const SNIFF_CUTS = 3;
 
 /** Builds the scan of CSV files: read_csv with store_rejects, and a query over its rejects. */
-export async function scanCsv(input: ScanInput): Promise<ScanResult> {
+export async function scanCsv(input: ScanInput): Promise<ReaderResult> {
   const options = input.config.csv ?? {};
   const files = input.files;
   // Zero-byte files have no header to learn from (they read as zero rows once columns are set).
@@ -74,6 +73,7 @@ export async function scanCsv(input: ScanInput): Promise<ScanResult> {
   return {
     sql: `SELECT * FROM read_csv(${args.join(', ')})`,
     rejectsSql,
+    notAsIs: 'CSV lines that cannot be read are only found, and skipped, while reading',
     cleanup: async () => {
       await input.duck.run(`DROP TABLE IF EXISTS ${quoteIdent(errors)}; DROP TABLE IF EXISTS ${quoteIdent(scans)}`);
     },

@@ -86,7 +86,13 @@ export const fileConnector: Connector<FileConfig> = {
   async scan(ctx) {
     const scan = await scanFiles(parseFileConfig(ctx.config), ctx);
     ctx.log.info(`reading ${scan.files.length} ${scan.format} file(s)`);
-    return { sql: scan.sql, rejectsSql: scan.rejectsSql, cleanup: scan.cleanup };
+    return {
+      sql: scan.sql,
+      rejectsSql: scan.rejectsSql,
+      cleanup: scan.cleanup,
+      ...(scan.rows !== undefined ? { rows: scan.rows } : {}),
+      ...(scan.inPlace ? { inPlaceFiles: scan.files.map((f) => f.path) } : { notInPlace: scan.notInPlace ?? 'its files cannot be read in place' }),
+    };
   },
 
   async *read(ctx) {

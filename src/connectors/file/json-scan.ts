@@ -3,18 +3,17 @@
  * A `.json` file that turns out to hold one object per line is read as NDJSON, so its bad
  * lines become rejects rather than failing the read.
  */
-import type { ScanResult } from '../connector.ts';
 import { quoteIdent } from '../../engine/sql-quote.ts';
 import { isGzip } from './file-format.ts';
 import { scanNdjson } from './ndjson-scan.ts';
 import { readHead } from './read-head.ts';
-import { compressionArg, NO_REJECTS_SQL, pathListSql, type ScanInput } from './scan-input.ts';
+import { compressionArg, NO_REJECTS_SQL, pathListSql, type ReaderResult, type ScanInput } from './scan-input.ts';
 
 /** How much of the first file is looked at to tell NDJSON from a document. */
 const PEEK_BYTES = 64 * 1024;
 
 /** Builds the scan of JSON files. */
-export async function scanJson(input: ScanInput): Promise<ScanResult> {
+export async function scanJson(input: ScanInput): Promise<ReaderResult> {
   const recordsPath = input.config.json?.records_path;
   const first = input.files.find((f) => f.size > 0);
   if (!recordsPath && first && looksLikeNdjson((await readHead(first.path, isGzip(input.config.compression, first.name), PEEK_BYTES)).head.toString('utf8'))) {
@@ -22,7 +21,7 @@ export async function scanJson(input: ScanInput): Promise<ScanResult> {
   }
   const largest = Math.max(0, ...input.files.map((f) => f.size));
   const args = [pathListSql(input.files), "format='auto'", ...compressionArg(input.config)];
-  if (!recordsPath) return { sql: `SELECT * FROM read_json(${args.join(', ')})`, rejectsSql: NO_REJECTS_SQL };
+  if (!recordsPath) return { sql: `SELECT * FROM read_json(${args.join(', ')})`, rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true };
   // The whole document is one JSON value here, so it must fit read_json's object size limit
   // (compressed sizes understate it; 16x covers typical gzip ratios of JSON).
   const limit = Math.min(2 ** 31 - 1, Math.max(16 * 1024 * 1024, largest * (isGzip(input.config.compression, first?.name ?? '') ? 16 : 1) + 1024));

@@ -10,9 +10,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ScanResult } from '../connector.ts';
 import { quoteIdent, quoteLiteral } from '../../engine/sql-quote.ts';
-import { compressionArg, fileNamesSql, NO_REJECTS_SQL, pathListSql, type ScanInput } from './scan-input.ts';
+import { compressionArg, fileNamesSql, NO_REJECTS_SQL, pathListSql, type ReaderResult, type ScanInput } from './scan-input.ts';
 import type { SourceFile } from './source-files.ts';
 
 /**
@@ -46,7 +45,7 @@ function linesSql(files: readonly SourceFile[], input: ScanInput, type: 'JSON' |
 const OBJECT_LINE = "CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END";
 
 /** Builds the scan of NDJSON files; bad lines become rejects with file and line number. */
-export async function scanNdjson(input: ScanInput): Promise<ScanResult> {
+export async function scanNdjson(input: ScanInput): Promise<ReaderResult> {
   const tables = { errors: `dd_ndjson_errors_${input.id}`, scans: `dd_ndjson_scans_${input.id}`, rejects: `dd_ndjson_rejects_${input.id}` };
   const cleanup = async () => {
     await input.duck.run(Object.values(tables).map((t) => `DROP TABLE IF EXISTS ${quoteIdent(t)}`).join('; '));
@@ -60,7 +59,7 @@ export async function scanNdjson(input: ScanInput): Promise<ScanResult> {
 }
 
 /** Reads every line once to collect the rejects, then picks the files read_json reads. */
-async function collectRejects(input: ScanInput, tables: { errors: string; scans: string; rejects: string }): Promise<ScanResult> {
+async function collectRejects(input: ScanInput, tables: { errors: string; scans: string; rejects: string }): Promise<ReaderResult> {
   const { duck, files } = input;
   const { errors, scans, rejects } = tables;
   // Counting `line` (not `*`) makes DuckDB cast every line, which is what records the rejects.
@@ -91,7 +90,8 @@ async function collectRejects(input: ScanInput, tables: { errors: string; scans:
   const bad = await duck.all(`SELECT file, count(*) AS n FROM ${quoteIdent(rejects)} GROUP BY file`);
   const readArgs = ["format='newline_delimited'", ...compressionArg(input.config)];
   if (bad.length === 0) {
-    return { sql: `SELECT * FROM read_json(${[pathListSql(files), ...readArgs].join(', ')})`, rejectsSql: NO_REJECTS_SQL };
+    // Every line is an object or blank (blank lines are skipped by both reads): good lines are the rows.
+    return { sql: `SELECT * FROM read_json(${[pathListSql(files), ...readArgs].join(', ')})`, rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true, rows: Number(counts?.good ?? 0) };
   }
   // Only the files with bad lines are rewritten; the others are still read in place.
   const badFiles = new Set(bad.map((r) => String(r.file)));
@@ -102,6 +102,7 @@ async function collectRejects(input: ScanInput, tables: { errors: string; scans:
   const total = bad.reduce((sum, r) => sum + Number(r.n), 0);
   input.log.warn(`${total} NDJSON line(s) could not be read and were set aside as rejects`);
   return {
+    notAsIs: `${total} bad line(s) were set aside as rejects by rewriting the good ones to a temp file`,
     sql: `SELECT * FROM read_json(${[pathListSql(readable), ...readArgs].join(', ')})`,
     rejectsSql: `SELECT raw, reason, source FROM ${quoteIdent(rejects)} ORDER BY file, line`,
   };

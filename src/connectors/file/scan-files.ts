@@ -12,10 +12,10 @@ import { scanCsv } from './csv-scan.ts';
 import { scanJson } from './json-scan.ts';
 import { scanNdjson } from './ndjson-scan.ts';
 import { scanParquet } from './parquet-scan.ts';
-import type { ScanInput } from './scan-input.ts';
+import type { ReaderResult, ScanInput } from './scan-input.ts';
 import { resolveSourceFiles, type SourceFile } from './source-files.ts';
 
-const READERS: Record<FileFormat, (input: ScanInput) => Promise<ScanResult>> = {
+const READERS: Record<FileFormat, (input: ScanInput) => Promise<ReaderResult>> = {
   csv: scanCsv,
   json: scanJson,
   ndjson: scanNdjson,
@@ -31,6 +31,10 @@ export interface ScanFilesContext extends LocationContext {
 export interface FileScan extends ScanResult {
   format: FileFormat;
   files: SourceFile[];
+  /** Whether `sql` reads the files where they lie (local, not rewritten) and drops no row. */
+  inPlace: boolean;
+  /** Why not, when it does not. */
+  notInPlace?: string;
 }
 
 /**
@@ -49,6 +53,8 @@ export async function scanFiles(config: FileConfig, ctx: ScanFilesContext): Prom
       ...scan,
       format,
       files,
+      inPlace: !location.remote && scan.readsFilesAsIs === true,
+      ...(location.remote ? { notInPlace: 'its files are downloaded copies of remote objects' } : scan.readsFilesAsIs ? {} : { notInPlace: scan.notAsIs ?? 'its reader rewrites the files' }),
       cleanup: async () => {
         await scan.cleanup?.();
         await removeDownloads();
@@ -61,7 +67,7 @@ export async function scanFiles(config: FileConfig, ctx: ScanFilesContext): Prom
 }
 
 /** Scans exactly these files (already local): per-file discovery, appending to a single file. */
-export async function scanSourceFiles(config: FileConfig, format: FileFormat, files: SourceFile[], ctx: ScanFilesContext): Promise<ScanResult> {
+export async function scanSourceFiles(config: FileConfig, format: FileFormat, files: SourceFile[], ctx: ScanFilesContext): Promise<ReaderResult> {
   const id = randomUUID().replaceAll('-', '').slice(0, 16);
   const tempDir = path.join(ctx.tempDir, `scan-${id}`);
   await mkdir(tempDir, { recursive: true });

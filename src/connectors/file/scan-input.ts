@@ -2,7 +2,7 @@
  * What every format reader gets, and the SQL pieces they share: file lists and the table that
  * maps the local paths DuckDB read back to the names users know (for rejects).
  */
-import type { ConnectorLogger, DuckAccess } from '../connector.ts';
+import type { ConnectorLogger, DuckAccess, ScanResult } from '../connector.ts';
 import { quoteLiteral } from '../../engine/sql-quote.ts';
 import type { FileConfig } from './file-config.ts';
 import type { SourceFile } from './source-files.ts';
@@ -16,6 +16,17 @@ export interface ScanInput {
   /** Unique per scan: names the session's temp tables. */
   readonly id: string;
   readonly log: ConnectorLogger;
+}
+
+/** What a format reader returns. */
+export interface ReaderResult extends ScanResult {
+  /**
+   * True when `sql` reads the input files as they are and drops no row: every reject is known
+   * before it runs. Such a scan of local files can be kept as a view over them.
+   */
+  readsFilesAsIs?: boolean;
+  /** Why not, when `readsFilesAsIs` is not true. */
+  notAsIs?: string;
 }
 
 /** `['/a.csv', '/b.csv']` as a DuckDB list literal. */

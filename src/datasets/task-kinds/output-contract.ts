@@ -7,8 +7,16 @@ import { z } from 'zod';
 import type { DuckSession } from '../../engine/duckdb.ts';
 import { checkSchemaContract, schemaContractSchema, SCHEMA_MISMATCH_MODES } from '../../engine/transforms/index.ts';
 
+/** How a task keeps its output dataset. */
+export const MATERIALIZATIONS = ['table', 'view'] as const;
+
 /** Fields every data task that writes a dataset accepts. */
 export const outputContractFields = {
+  /**
+   * `table` (default) writes the rows as Parquet. `view` writes nothing: the version keeps the
+   * SELECT over its pinned inputs (and source files read in place), redone by every reader.
+   */
+  materialize: z.enum(MATERIALIZATIONS).default('table'),
   schema: schemaContractSchema.optional(),
   on_schema_mismatch: z.enum(SCHEMA_MISMATCH_MODES).default('fail'),
   /** Most rejected rows tolerated; more fails the task (the rejects are kept either way). */

@@ -6,7 +6,7 @@
  * before it is published (write-audit-publish, see quality/audit-output.ts).
  */
 import { z } from 'zod';
-import type { ConnectorRegistry } from '../../connectors/connector.ts';
+import type { ConnectorRegistry, ScanResult } from '../../connectors/connector.ts';
 import { NonRetryableError, ValidationError } from '../../core/errors.ts';
 import { auditAndPublish } from '../../quality/audit-output.ts';
 import { checksSchema } from '../../quality/check.ts';
@@ -31,12 +31,13 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
     run: async (ctx) => {
       const output = outputOf(ctx.task);
       const { connector, config } = connectorFor(connectors, ctx.config.connector, `tasks.${ctx.taskId}.config`);
+      if (ctx.config.materialize === 'view' && !connector.scan) viewableFiles({ sql: '' }, connector.type, ctx.taskId, '');
       const session = await dataPlane().openSession(ctx);
       try {
         const cctx = session.connectorContext(config);
         let rejects = 0;
         let version: DatasetVersionRecord;
-        let read: { sql: string; rejectsSql?: string | undefined; cleanup?: (() => Promise<void>) | undefined };
+        let read: ScanResult;
         if (connector.scan) {
           read = await connector.scan({ ...cctx, duck: session.duck });
         } else if (connector.read) {
@@ -46,7 +47,12 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
         }
         try {
           const contract = await applyOutputContract(session.duck, read.sql, ctx.config, ctx.taskId);
-          version = await session.stage(output, contract.sql, { stats: { connector: connector.type } });
+          const stats = { connector: connector.type };
+          const inPlace = ctx.config.materialize === 'view' ? viewableFiles(read, connector.type, ctx.taskId, session.tempDir) : undefined;
+          if (ctx.config.materialize === 'view' && !inPlace) ctx.log.warn(`${output} is kept as a table, not a view: ${read.notInPlace ?? 'the read uses temp files'}`);
+          // The contract may drop rows (rejects); the scan's own count holds only without it.
+          const rows = contract.sql === read.sql ? read.rows : undefined;
+          version = inPlace ? await session.stageView(output, contract.sql, { stats, files: inPlace, rows }) : await session.stage(output, contract.sql, { stats });
           const rejectParts = [read.rejectsSql, contract.rejectsSql].filter((s): s is string => Boolean(s));
           if (rejectParts.length > 0) rejects = await session.stageRejects(output, rejectParts.map((s) => `SELECT raw, reason, source FROM (${s})`).join(' UNION ALL '));
         } finally {
@@ -67,4 +73,16 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
       }
     },
   });
+}
+
+/**
+ * The files a `materialize: view` source reads in place, or undefined when this read cannot be
+ * a view (remote files, rejects found while reading, lines rewritten): the output is then kept
+ * as a table. A connector that never reads files cannot make views at all: the config's error.
+ */
+function viewableFiles(read: ScanResult, connector: string, taskId: string, tempDir: string): string[] | undefined {
+  if (!read.inPlaceFiles && read.notInPlace === undefined) {
+    throw new ValidationError(`tasks.${taskId}.config.materialize: a view reads its source again on every read, which needs local files; connector '${connector}' needs materialize: table`);
+  }
+  return read.inPlaceFiles && !read.sql.includes(tempDir) ? read.inPlaceFiles : undefined;
 }

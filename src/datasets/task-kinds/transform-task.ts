@@ -29,7 +29,7 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
       try {
         const inputs: Record<string, string> = {};
         for (const name of inputNames) inputs[name] = await session.input(name);
-        const { sql } = await executeTransform({
+        const { sql, functionSteps } = await executeTransform({
           session: session.duck,
           tempDir: session.tempDir,
           baseDir: ctx.baseDir,
@@ -41,9 +41,14 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
           pathPrefix: `tasks.${ctx.taskId}.config.steps`,
           ...(ctx.config.from ? { from: ctx.config.from } : {}),
         });
+        if (ctx.config.materialize === 'view' && functionSteps.length > 0) {
+          throw new ValidationError(`tasks.${ctx.taskId}.config.materialize: a view cannot hold function steps (they run in JavaScript once, not in the view's SQL); use materialize: table`);
+        }
         const contract = await applyOutputContract(session.duck, sql, ctx.config, ctx.taskId);
-        const rowsIn = await countRows(session.duck, inputs[ctx.config.from ?? (inputNames[0] as string)] as string);
-        const version = await session.stage(output, contract.sql, { stats: { rows_in: rowsIn } });
+        const main = ctx.config.from ?? (inputNames[0] as string);
+        const rowsIn = await session.inputRows(main, inputs[main] as string);
+        const stats = { rows_in: rowsIn };
+        const version = ctx.config.materialize === 'view' ? await session.stageView(output, contract.sql, { stats }) : await session.stage(output, contract.sql, { stats });
         const rejects = contract.rejectsSql ? await session.stageRejects(output, contract.rejectsSql) : 0;
         const limit = ctx.config.max_rejects;
         if (limit !== undefined && rejects > limit) {
@@ -59,10 +64,6 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
       }
     },
   });
-}
-
-async function countRows(session: { one(sql: string): Promise<Record<string, unknown> | undefined> }, relation: string): Promise<number> {
-  return Number((await session.one(`SELECT count(*) AS n FROM ${relation}`))?.n ?? 0);
 }
 
 export type TransformTaskConfig = z.input<typeof transformConfigSchema>;

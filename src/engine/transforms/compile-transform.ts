@@ -90,6 +90,7 @@ export async function compileTransform(options: CompileTransformOptions): Promis
       await segment.add(i, step);
       continue;
     }
+    await segment.validate();
     segments.push(segment.build());
     const output = functionOutputName(i);
     segments.push({
@@ -107,6 +108,7 @@ export async function compileTransform(options: CompileTransformOptions): Promis
     bindings.set(output, { relation: quoteIdent(output), describable: false, origin, ...(step.columns ? { columns: step.columns } : {}) });
     segment = new SegmentBuilder(compiler, output);
   }
+  await segment.validate();
   const last = segment.build();
   segments.push(last);
   return { sql: last.sql, segments };
@@ -167,6 +169,8 @@ class SegmentBuilder {
   private readonly steps: number[] = [];
   private current: RelationHandle;
   private readonly describable: boolean;
+  /** Steps not bound by DuckDB yet, checked at the end (see validate). */
+  private readonly unchecked: Array<{ check: () => Promise<unknown> }> = [];
 
   constructor(
     private readonly compiler: TransformCompiler,
@@ -228,16 +232,34 @@ class SegmentBuilder {
     const describe = options.describe;
     if (this.describable && describe) {
       const sql = this.sqlFor(name);
-      const described = () =>
-        describe(sql).catch((error: unknown) => {
+      let cached: Promise<ColumnInfo[] | undefined> | undefined = this.compiler.validate ? undefined : out.columns ? Promise.resolve(out.columns) : undefined;
+      const described = (): Promise<ColumnInfo[] | undefined> =>
+        (cached ??= describe(sql).catch((error: unknown) => {
           throw new ValidationError(`transform step ${index} (${step.kind}) is invalid`, [{ path, message: duckMessage(error) }]);
-        });
-      let cached = this.compiler.validate ? Promise.resolve(await described()) : out.columns ? Promise.resolve(out.columns) : undefined;
-      this.current = { name, columns: () => (cached ??= described()) };
+        }));
+      // Bound when a later step needs its columns, else at the end with the whole segment.
+      if (this.compiler.validate) this.unchecked.push({ check: described });
+      this.current = { name, columns: described };
     } else {
       const known = out.columns;
       this.current = { name, columns: async () => known };
     }
+  }
+
+  /**
+   * Binds the segment (validate mode): one DESCRIBE of its whole query, since each DESCRIBE of
+   * a query over raw files re-samples them. Only when that fails are the steps bound one by
+   * one, so the error names the first invalid step as if each had been checked on its own.
+   */
+  async validate(): Promise<void> {
+    const describe = this.compiler.options.describe;
+    if (!this.compiler.validate || !describe || this.unchecked.length === 0) return;
+    const whole = await describe(this.sqlFor(this.current.name)).then(
+      () => true,
+      () => false,
+    );
+    if (!whole) for (const step of this.unchecked) await step.check();
+    this.unchecked.length = 0;
   }
 
   build(): SqlSegment {

@@ -9,6 +9,7 @@ import { initialMigration } from './0001-initial.ts';
 import { datasetsMigration } from './0002-datasets.ts';
 import { schedulesMigration } from './0003-schedules.ts';
 import { checkResultsMigration } from './0004-check-results.ts';
+import { datasetViewsMigration } from './0005-dataset-views.ts';
 import type { StoreMigration } from './store-migration.ts';
 
 /** Every migration by name, in order. */
@@ -17,6 +18,7 @@ export const STORE_MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '0002-datasets': datasetsMigration,
   '0003-schedules': schedulesMigration,
   '0004-check-results': checkResultsMigration,
+  '0005-dataset-views': datasetViewsMigration,
 };
 
 /** Hands the static migrations to Kysely, each bound to the dialect it runs on. */

@@ -75,7 +75,9 @@ function VersionsTable({ versions, selected, onSelect }: { versions: DatasetVers
                 <span className={`tag ${VERSION_STATUS_CLASS[v.status] ?? ''}`}>{v.status}</span>
               </td>
               <td className="num">{formatCount(v.rows)}</td>
-              <td className="num">{formatBytes(v.bytes)}</td>
+              <td className="num" title={v.view ? 'Kept as a view: nothing stored, readers run its query' : undefined}>
+                {v.view ? <span className="tag">view</span> : formatBytes(v.bytes)}
+              </td>
               <td>
                 <Link href={paths.run(v.runId)} className="mono" aria-label={`Run ${v.runId}`}>
                   {shortId(v.runId)}
