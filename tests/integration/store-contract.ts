@@ -104,6 +104,7 @@ function makeVersion(dataset: string, overrides: Partial<DatasetVersionRecord> =
     taskId: 'load',
     status: 'staged',
     files: [`datasets/${dataset}/part-0.parquet`],
+    view: null,
     rows: 10,
     bytes: 2048,
     schema: [{ name: 'id', type: 'BIGINT', nullable: false }, { name: 'name', type: 'VARCHAR' }],
@@ -630,6 +631,18 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
         expect(await store.getDatasetVersion(version.id)).toEqual(version);
         expect(await store.getDatasetVersion(uid('missing'))).toBeUndefined();
         expect(await store.getDataset(dataset)).toBeUndefined();
+      });
+
+      it('saves a view version with its definition', async () => {
+        const dataset = uid('ds');
+        const view = {
+          sql: 'SELECT a FROM __dd_view_input_dv_1__ WHERE a > 1',
+          inputs: [{ token: '__dd_view_input_dv_1__', versionId: 'dv_1' }],
+          files: [{ path: '/data/events.ndjson', size: 1234, mtimeMs: 1_700_000_000_123 }],
+        };
+        const version = makeVersion(dataset, { files: [], view, bytes: 0, stats: { materialize: 'view' } });
+        await store.saveDatasetVersion(version);
+        expect(await store.getDatasetVersion(version.id)).toEqual(version);
       });
 
       it('keeps one version when a retry saves the same id again', async () => {
