@@ -104,10 +104,24 @@ export class DataSession {
 
   /** Rows of an input read with `input()`: the count its version recorded, else counted from `relation`. */
   async inputRows(dataset: string, relation: string): Promise<number> {
-    const versionId = this.inputsRead.findLast((input) => input.dataset === dataset)?.versionId;
-    const version = versionId ? await this.options.store.getDatasetVersion(versionId) : undefined;
+    const version = await this.inputVersion(dataset);
     if (version) return version.rows;
     return Number((await this.duck.one(`SELECT count(*) AS n FROM ${relation}`))?.n ?? 0);
+  }
+
+  /**
+   * Columns of an input read with `input()`, as its version recorded them (DuckDB's DESCRIBE
+   * when it was written), so readers need not describe it again: over raw files a DESCRIBE
+   * re-samples them.
+   */
+  async inputSchema(dataset: string): Promise<DatasetColumn[] | undefined> {
+    const schema = (await this.inputVersion(dataset))?.schema;
+    return schema && schema.length > 0 ? schema : undefined;
+  }
+
+  private async inputVersion(dataset: string): Promise<DatasetVersionRecord | undefined> {
+    const versionId = this.inputsRead.findLast((input) => input.dataset === dataset)?.versionId;
+    return versionId ? this.options.store.getDatasetVersion(versionId) : undefined;
   }
 
   private async resolveInput(dataset: string): Promise<DatasetVersionRecord> {
@@ -145,18 +159,22 @@ export class DataSession {
    * version keeps the SELECT over the input versions this session read and over `files`, read
    * in place (their size and modification time are pinned). Its rows are counted now.
    */
-  async stageView(dataset: string, selectSql: string, options: StageOptions & { files?: readonly string[]; rows?: number | undefined } = {}): Promise<DatasetVersionRecord> {
+  async stageView(
+    dataset: string,
+    selectSql: string,
+    options: StageOptions & { files?: readonly string[]; rows?: number | undefined; schema?: DatasetColumn[] | undefined } = {},
+  ): Promise<DatasetVersionRecord> {
     if (selectSql.includes(this.tempDir)) {
       throw new PlatformError('INTERNAL', `the view of '${dataset}' would read temp files of task '${this.task.taskId}', which are removed when it ends`);
     }
     const view = await defineView(selectSql, this.inputRelations, options.files ?? []);
-    const { schema, rows } = await this.describeAndCount(`(${selectSql})`, options.rows);
+    const { schema, rows } = await this.describeAndCount(`(${selectSql})`, options.rows, options.schema);
     return this.record(dataset, { files: [], view, rows, bytes: 0, schema, stats: { ...options.stats, materialize: 'view' } });
   }
 
-  private async describeAndCount(relation: string, knownRows?: number): Promise<{ schema: DatasetColumn[]; rows: number }> {
-    const schemaRows = await this.duck.all(`DESCRIBE SELECT * FROM ${relation}`);
-    const schema = schemaRows.map((r) => ({ name: String(r.column_name), type: String(r.column_type), nullable: r.null !== 'NO' }));
+  private async describeAndCount(relation: string, knownRows?: number, knownSchema?: DatasetColumn[]): Promise<{ schema: DatasetColumn[]; rows: number }> {
+    const schema =
+      knownSchema ?? (await this.duck.all(`DESCRIBE SELECT * FROM ${relation}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type), nullable: r.null !== 'NO' }));
     if (knownRows !== undefined) return { schema, rows: knownRows };
     const counted = await this.duck.one(`SELECT count(*)::BIGINT AS n FROM ${relation}`);
     return { schema, rows: Number(counted?.n ?? 0) };

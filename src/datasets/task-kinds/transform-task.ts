@@ -10,6 +10,7 @@ import { executeTransform, transformConfigSchema } from '../../engine/transforms
 import { auditAndPublish } from '../../quality/audit-output.ts';
 import { checksSchema } from '../../quality/check.ts';
 import { defineTaskKind } from '../../runtime/task-kind.ts';
+import type { DatasetColumn } from '../../store/store.ts';
 import type { DataPlane } from '../data-plane.ts';
 import { applyOutputContract, outputContractFields } from './output-contract.ts';
 import { inputsOf, outputOf } from './task-datasets.ts';
@@ -28,14 +29,20 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
       const session = await dataPlane().openSession(ctx);
       try {
         const inputs: Record<string, string> = {};
-        for (const name of inputNames) inputs[name] = await session.input(name);
-        const { sql, functionSteps } = await executeTransform({
+        const columns: Record<string, DatasetColumn[]> = {};
+        for (const name of inputNames) {
+          inputs[name] = await session.input(name);
+          const schema = await session.inputSchema(name);
+          if (schema) columns[name] = schema;
+        }
+        const { sql, functionSteps, columns: outputColumns } = await executeTransform({
           session: session.duck,
           tempDir: session.tempDir,
           baseDir: ctx.baseDir,
           signal: ctx.signal,
           steps: ctx.config.steps,
           inputs,
+          columns,
           params: ctx.params,
           batchSize: ctx.config.batch_size,
           pathPrefix: `tasks.${ctx.taskId}.config.steps`,
@@ -48,7 +55,10 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
         const main = ctx.config.from ?? (inputNames[0] as string);
         const rowsIn = await session.inputRows(main, inputs[main] as string);
         const stats = { rows_in: rowsIn };
-        const version = ctx.config.materialize === 'view' ? await session.stageView(output, contract.sql, { stats }) : await session.stage(output, contract.sql, { stats });
+        const version =
+          ctx.config.materialize === 'view'
+            ? await session.stageView(output, contract.sql, { stats, ...(contract.sql === sql ? { schema: outputColumns } : {}) })
+            : await session.stage(output, contract.sql, { stats });
         const rejects = contract.rejectsSql ? await session.stageRejects(output, contract.rejectsSql) : 0;
         const limit = ctx.config.max_rejects;
         if (limit !== undefined && rejects > limit) {

@@ -108,10 +108,10 @@ export async function compileTransform(options: CompileTransformOptions): Promis
     bindings.set(output, { relation: quoteIdent(output), describable: false, origin, ...(step.columns ? { columns: step.columns } : {}) });
     segment = new SegmentBuilder(compiler, output);
   }
-  await segment.validate();
+  const columns = await segment.validate();
   const last = segment.build();
   segments.push(last);
-  return { sql: last.sql, segments };
+  return { sql: last.sql, segments, ...(columns ? { columns } : {}) };
 }
 
 /** State shared by the segments of one compilation. */
@@ -251,15 +251,13 @@ class SegmentBuilder {
    * a query over raw files re-samples them. Only when that fails are the steps bound one by
    * one, so the error names the first invalid step as if each had been checked on its own.
    */
-  async validate(): Promise<void> {
+  async validate(): Promise<ColumnInfo[] | undefined> {
     const describe = this.compiler.options.describe;
-    if (!this.compiler.validate || !describe || this.unchecked.length === 0) return;
-    const whole = await describe(this.sqlFor(this.current.name)).then(
-      () => true,
-      () => false,
-    );
+    if (!this.compiler.validate || !describe || this.unchecked.length === 0) return undefined;
+    const whole = await describe(this.sqlFor(this.current.name)).catch(() => undefined);
     if (!whole) for (const step of this.unchecked) await step.check();
     this.unchecked.length = 0;
+    return whole;
   }
 
   build(): SqlSegment {

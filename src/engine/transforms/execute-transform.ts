@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../../core/errors.ts';
+import type { ColumnInfo } from '../../connectors/connector.ts';
 import type { DuckSession } from '../duckdb.ts';
 import { compileTransform, type CompileTransformOptions } from './compile-transform.ts';
 import { loadStepFunction, runFunctionStep, type FunctionStepResult } from './function-step.ts';
@@ -23,6 +24,8 @@ export interface ExecuteTransformOptions extends Omit<CompileTransformOptions, '
 export interface ExecuteTransformResult {
   /** The final SELECT, reading staged function outputs where there were function steps. */
   sql: string;
+  /** Its columns, when binding it told them. */
+  columns?: ColumnInfo[];
   functionSteps: Array<FunctionStepResult & { step: number }>;
 }
 
@@ -48,7 +51,7 @@ export async function executeTransform(options: ExecuteTransformOptions): Promis
     const segment = plan.segments.at(-1);
     if (segment?.kind !== 'function') {
       await assertOneStatement(session, plan.sql);
-      return { sql: plan.sql, functionSteps };
+      return { sql: plan.sql, functionSteps, ...(plan.columns ? { columns: plan.columns } : {}) };
     }
     const fnSegment: FunctionSegment = segment;
     const input = plan.segments.at(-2) as SqlSegment;

@@ -54,6 +54,8 @@ export type TransformSegment = SqlSegment | FunctionSegment;
 export interface TransformPlan {
   sql: string;
   segments: TransformSegment[];
+  /** Columns of `sql`, when compiling bound it (validate mode). */
+  columns?: ColumnInfo[];
 }
 
 /** A relation a step can read, with its columns when they can be known before running. */
