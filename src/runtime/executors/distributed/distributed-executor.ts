@@ -16,6 +16,8 @@ export interface DistributedExecutorOptions {
   /** Key prefix of every queue and channel, so deployments (and tests) sharing a Redis stay apart. */
   prefix?: string;
   logger: Logger;
+  /** How often waiting attempts are checked against the queue (default WATCHDOG_MS). */
+  watchdogMs?: number;
 }
 
 interface Waiter {
@@ -33,6 +35,7 @@ export class DistributedExecutor implements Executor {
   readonly name = 'distributed';
   readonly prefix: string;
   private readonly queues = new Map<string, Queue>();
+  private readonly opening = new Map<string, Promise<Queue>>();
   private readonly events = new Map<string, QueueEvents>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly publisher: Redis;
@@ -51,7 +54,7 @@ export class DistributedExecutor implements Executor {
     this.ready = this.subscriber.subscribe(this.channels.logs).then(() => undefined);
     // ioredis reconnects by itself; errors while Redis is away are expected and retried.
     for (const client of [this.publisher, this.subscriber]) client.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
-    this.watchdog = setInterval(() => void this.checkWaiting(), WATCHDOG_MS);
+    this.watchdog = setInterval(() => void this.checkWaiting(), options.watchdogMs ?? WATCHDOG_MS);
     this.watchdog.unref();
   }
 
@@ -71,7 +74,7 @@ export class DistributedExecutor implements Executor {
     const waiter = this.waiters.get(jobId);
     if (waiter) waiter.data = data;
     try {
-      const queue = this.queues.get(queueName(dispatch.pool ?? dispatch.task.pool)) ?? (await this.queue(dispatch.pool ?? dispatch.task.pool));
+      const queue = await this.queue(dispatch.pool ?? dispatch.task.pool);
       // BullMQ: a lower number is a higher priority; 0 means none (the fastest path).
       const priority = dispatch.priority > 0 ? Math.max(1, 1000 - dispatch.priority) : dispatch.priority < 0 ? 1000 - dispatch.priority : undefined;
       // Adding an attempt's job again (after a server restart) adds nothing; the queue's
@@ -102,6 +105,7 @@ export class DistributedExecutor implements Executor {
       this.waiters.delete(jobId);
       waiter.resolve(lostOutcome('the server stopped while the task ran; it will be picked up on restart'));
     }
+    await Promise.allSettled(this.opening.values());
     await Promise.allSettled([...this.events.values()].map((e) => e.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.subscriber.disconnect();
@@ -161,30 +165,46 @@ export class DistributedExecutor implements Executor {
     this.settle(jobId, { status: 'failed', error: { code: 'TASK_CANCELLED', message: 'cancelled', userCode: false } });
   }
 
-  private async queue(pool: string | undefined): Promise<Queue> {
+  /** The pool's queue, once its events are being read (opened once, however many ask at once). */
+  private queue(pool: string | undefined): Promise<Queue> {
     const name = queueName(pool);
-    let queue = this.queues.get(name);
-    if (!queue) {
-      const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
-      // A wave of ready tasks adds its jobs in one write to Redis instead of one each.
-      queue = new Queue(name, { connection: { ...connection, enableAutoPipelining: true }, prefix: this.prefix });
-      queue.on('error', (error) => this.options.logger.debug({ err: error }, 'queue error'));
-      this.queues.set(name, queue);
-      const events = new QueueEvents(name, { connection, prefix: this.prefix });
-      // A worker taking the job is the attempt's start; the worker names itself later (progress)
-      // or with the outcome, so a no-op task costs no Redis call of its own for its start.
-      events.on('active', ({ jobId }) => this.waiters.get(jobId)?.dispatch.onStart(undefined));
-      events.on('duplicated', ({ jobId }) => void this.settleFromState(queue as Queue, jobId));
-      events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseOutcome(returnvalue)));
-      events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, lostOutcome(failedReason || 'the task job failed')));
-      events.on('progress', ({ jobId, data }) => {
-        const progress = data as unknown as TaskJobProgress;
-        if (progress && typeof progress === 'object' && progress.event === 'started') this.waiters.get(jobId)?.dispatch.onStart(progress.worker);
-      });
-      events.on('error', (error) => this.options.logger.debug({ err: error }, 'queue events error'));
-      this.events.set(name, events);
-      await events.waitUntilReady();
+    let opening = this.opening.get(name);
+    if (!opening) {
+      opening = this.openQueue(name);
+      this.opening.set(name, opening);
+      // A failed open (Redis away) is tried again by the next dispatch.
+      opening.catch(() => this.opening.delete(name));
     }
+    return opening;
+  }
+
+  private async openQueue(name: string): Promise<Queue> {
+    const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
+    // A wave of ready tasks adds its jobs in one write to Redis instead of one each.
+    const queue = new Queue(name, { connection: { ...connection, enableAutoPipelining: true }, prefix: this.prefix });
+    queue.on('error', (error) => this.options.logger.debug({ err: error }, 'queue error'));
+    // Read the events from the stream's current end, not from whenever the first blocking read
+    // starts ('$'): an event between the two (a job finishing fast, a `duplicated` add) would be
+    // lost until the watchdog's next pass.
+    const [last] = await this.publisher.xrevrange(queue.keys.events as string, '+', '-', 'COUNT', 1).catch(async (error: unknown) => {
+      await queue.close();
+      throw error;
+    });
+    const events = new QueueEvents(name, { connection, prefix: this.prefix, lastEventId: last?.[0] ?? '0-0' });
+    // A worker taking the job is the attempt's start; the worker names itself later (progress)
+    // or with the outcome, so a no-op task costs no Redis call of its own for its start.
+    events.on('active', ({ jobId }) => this.waiters.get(jobId)?.dispatch.onStart(undefined));
+    events.on('duplicated', ({ jobId }) => void this.settleFromState(queue, jobId));
+    events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseOutcome(returnvalue)));
+    events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, lostOutcome(failedReason || 'the task job failed')));
+    events.on('progress', ({ jobId, data }) => {
+      const progress = data as unknown as TaskJobProgress;
+      if (progress && typeof progress === 'object' && progress.event === 'started') this.waiters.get(jobId)?.dispatch.onStart(progress.worker);
+    });
+    events.on('error', (error) => this.options.logger.debug({ err: error }, 'queue events error'));
+    this.events.set(name, events);
+    this.queues.set(name, queue);
+    await events.waitUntilReady();
     return queue;
   }
 
