@@ -232,14 +232,17 @@ class SegmentBuilder {
     const describe = options.describe;
     if (this.describable && describe) {
       const sql = this.sqlFor(name);
-      let cached: Promise<ColumnInfo[] | undefined> | undefined = this.compiler.validate ? undefined : out.columns ? Promise.resolve(out.columns) : undefined;
-      const described = (): Promise<ColumnInfo[] | undefined> =>
-        (cached ??= describe(sql).catch((error: unknown) => {
+      // A step that knows its output columns (computed from its input's) saves a DESCRIBE; the
+      // segment is still bound as a whole in validate mode, which catches any mismatch.
+      let bound: Promise<ColumnInfo[]> | undefined;
+      const bind = (): Promise<ColumnInfo[]> =>
+        (bound ??= describe(sql).catch((error: unknown) => {
           throw new ValidationError(`transform step ${index} (${step.kind}) is invalid`, [{ path, message: duckMessage(error) }]);
         }));
-      // Bound when a later step needs its columns, else at the end with the whole segment.
-      if (this.compiler.validate) this.unchecked.push({ check: described });
-      this.current = { name, columns: described };
+      const known = out.columns;
+      // Bound at the end with the whole segment (one by one only if that fails).
+      if (this.compiler.validate) this.unchecked.push({ check: bind });
+      this.current = { name, columns: () => (known ? Promise.resolve(known) : bind()) };
     } else {
       const known = out.columns;
       this.current = { name, columns: async () => known };
