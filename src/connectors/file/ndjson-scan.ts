@@ -43,6 +43,18 @@ function linesSql(files: readonly SourceFile[], input: ScanInput, type: 'JSON' |
 
 /** Whether a text line is a JSON object; `json_type` throws on invalid JSON, so it only sees valid lines. */
 const OBJECT_LINE = "CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END";
+/** Valid JSON that is not an object (`42`, `[1]`, `null`). */
+const SCALAR_LINE = "CASE WHEN json_valid(line) THEN json_type(line) <> 'OBJECT' ELSE false END";
+/** The characters JSON allows around a value, for ltrim. */
+const JSON_WHITESPACE = "' ' || chr(9) || chr(10) || chr(13)";
+
+/** The files with lines that are valid JSON but not objects (rare: read only when counted). */
+async function filesWithScalars(input: ScanInput): Promise<string[]> {
+  const [row] = await input.duck.all(
+    `SELECT to_json(list(DISTINCT filename))::VARCHAR AS files FROM ${linesSql(input.files, input, 'VARCHAR', ['filename=true', 'ignore_errors=true'])} WHERE ${SCALAR_LINE}`,
+  );
+  return (JSON.parse(String(row?.files ?? 'null')) as string[] | null) ?? [];
+}
 
 /** Builds the scan of NDJSON files; bad lines become rejects with file and line number. */
 export async function scanNdjson(input: ScanInput): Promise<ReaderResult> {
@@ -63,11 +75,14 @@ async function collectRejects(input: ScanInput, tables: { errors: string; scans:
   const { duck, files } = input;
   const { errors, scans, rejects } = tables;
   // Counting `line` (not `*`) makes DuckDB cast every line, which is what records the rejects.
+  // A line that is valid JSON is an object exactly when it starts with `{`: far cheaper to test
+  // than json_type, which parses the line again. The files holding other values are found only
+  // when there are some.
   const [counts] = await duck.all(
-    `SELECT count(line) AS good, to_json(list(DISTINCT filename) FILTER (WHERE line IS NOT NULL AND json_type(line) <> 'OBJECT'))::VARCHAR AS scalar_files
-      FROM ${linesSql(files, input, 'JSON', ['filename=true', 'store_rejects=true', `rejects_table=${quoteLiteral(errors)}`, `rejects_scan=${quoteLiteral(scans)}`])}`,
+    `SELECT count(line) AS good, count_if(line IS NOT NULL AND NOT starts_with(ltrim(line::VARCHAR, ${JSON_WHITESPACE}), '{')) AS scalars
+      FROM ${linesSql(files, input, 'JSON', ['store_rejects=true', `rejects_table=${quoteLiteral(errors)}`, `rejects_scan=${quoteLiteral(scans)}`])}`,
   );
-  const scalarFiles = JSON.parse(String(counts?.scalar_files ?? 'null')) as string[] | null;
+  const scalarFiles = Number(counts?.scalars ?? 0) > 0 ? await filesWithScalars(input) : [];
   // Blank lines fail the JSON cast but read_json skips them; they are not rejects.
   await duck.run(
     `CREATE TEMP TABLE ${quoteIdent(rejects)} AS
@@ -86,7 +101,7 @@ async function collectRejects(input: ScanInput, tables: { errors: string; scans:
       WHERE NOT regexp_full_match(e.csv_line, '\\s*')
       GROUP BY s.file_path, e.line`,
   );
-  for (const file of scalarFiles ?? []) await addScalarLines(input, file, rejects);
+  for (const file of scalarFiles) await addScalarLines(input, file, rejects);
   const bad = await duck.all(`SELECT file, count(*) AS n FROM ${quoteIdent(rejects)} GROUP BY file`);
   const readArgs = ["format='newline_delimited'", ...compressionArg(input.config)];
   if (bad.length === 0) {
@@ -137,6 +152,6 @@ async function addScalarLines(input: ScanInput, file: string, rejects: string): 
     `INSERT INTO ${quoteIdent(rejects)}
       SELECT line AS raw, 'not a JSON object (' || lower(json_type(line)) || ')' AS reason, ${quoteLiteral(source.name)} || ':' || n AS source, ${quoteLiteral(file)} AS file, n AS line
       FROM (SELECT row_number() OVER () AS n, line FROM ${lines})
-      WHERE CASE WHEN json_valid(line) THEN json_type(line) <> 'OBJECT' ELSE false END`,
+      WHERE ${SCALAR_LINE}`,
   );
 }
