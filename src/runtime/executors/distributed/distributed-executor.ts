@@ -127,9 +127,9 @@ export class DistributedExecutor implements Executor {
     const waiter = this.waiters.get(jobId);
     if (!waiter) return;
     this.waiters.delete(jobId);
-    // The end can arrive before the start was seen (a fast task): report the start first, and
-    // name the worker, which the `active` event does not.
-    waiter.dispatch.onStart(outcome.worker);
+    // The worker's outcome names it (the `active` event does not), and reports the start if the
+    // event was missed. An outcome made here (cancelled, lost) has no worker and no start.
+    if (outcome.worker) waiter.dispatch.onStart(outcome.worker);
     const { worker: _worker, ...result } = outcome;
     waiter.resolve(result as TaskOutcome);
   }
