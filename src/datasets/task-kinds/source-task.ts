@@ -31,7 +31,8 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
     run: async (ctx) => {
       const output = outputOf(ctx.task);
       const { connector, config } = connectorFor(connectors, ctx.config.connector, `tasks.${ctx.taskId}.config`);
-      if (ctx.config.materialize === 'view' && !connector.scan) viewableFiles({ sql: '' }, connector.type, ctx.taskId, '');
+      // Connectors that stream rows (no scan of files) are refused before reading anything.
+      if (ctx.config.materialize === 'view' && !connector.scan) throw viewRefused(connector.type, ctx.taskId);
       const session = await dataPlane().openSession(ctx);
       try {
         const cctx = session.connectorContext(config);
@@ -81,8 +82,10 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
  * as a table. A connector that never reads files cannot make views at all: the config's error.
  */
 function viewableFiles(read: ScanResult, connector: string, taskId: string, tempDir: string): string[] | undefined {
-  if (!read.inPlaceFiles && read.notInPlace === undefined) {
-    throw new ValidationError(`tasks.${taskId}.config.materialize: a view reads its source again on every read, which needs local files; connector '${connector}' needs materialize: table`);
-  }
+  if (!read.inPlaceFiles && read.notInPlace === undefined) throw viewRefused(connector, taskId);
   return read.inPlaceFiles && !read.sql.includes(tempDir) ? read.inPlaceFiles : undefined;
+}
+
+function viewRefused(connector: string, taskId: string): ValidationError {
+  return new ValidationError(`tasks.${taskId}.config.materialize: a view reads its source again on every read, which needs local files; connector '${connector}' needs materialize: table`);
 }
