@@ -119,7 +119,8 @@ export class DataSession {
     return schema && schema.length > 0 ? schema : undefined;
   }
 
-  private async inputVersion(dataset: string): Promise<DatasetVersionRecord | undefined> {
+  /** The version `input(dataset)` read, once it was called. */
+  async inputVersion(dataset: string): Promise<DatasetVersionRecord | undefined> {
     const versionId = this.inputsRead.findLast((input) => input.dataset === dataset)?.versionId;
     return versionId ? this.options.store.getDatasetVersion(versionId) : undefined;
   }

@@ -60,6 +60,17 @@ describe('materialize: view', () => {
     expect(flat.inputs).toEqual([{ dataset: 'viewed_raw', versionId: raw.id }]);
     expect(flat.schema.map((c) => c.name)).toEqual(['id', 'kind', 'user_name', 'user_geo_country']);
 
+    // A filtered view over the source view is counted (its rows are not the input's).
+    const filtered = await run({
+      id: 'viewed_buys',
+      tasks: [
+        { id: 'buys', kind: 'transform', inputs: ['viewed_raw'], outputs: ['viewed_buys'], config: { steps: [{ filter: "kind = 'buy'" }, { flatten: { separator: '_' } }], materialize: 'view' } },
+      ],
+    });
+    expect(filtered.run.status, filtered.run.error ?? '').toBe('succeeded');
+    expect(filtered.tasks.buys?.output).toMatchObject({ rows_in: 300, rows_out: 100 });
+    expect((await t.platform.datasets.resolveVersion('viewed_buys')).rows).toBe(100);
+
     // Previews read through the views, the flat one through both.
     const preview = await t.platform.datasets.preview('viewed_flat', { limit: 500 });
     expect(preview.rows).toHaveLength(300);

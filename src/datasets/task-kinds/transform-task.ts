@@ -11,7 +11,8 @@ import { auditAndPublish } from '../../quality/audit-output.ts';
 import { checksSchema } from '../../quality/check.ts';
 import { defineTaskKind } from '../../runtime/task-kind.ts';
 import type { DatasetColumn } from '../../store/store.ts';
-import type { DataPlane } from '../data-plane.ts';
+import type { DataPlane, DataSession } from '../data-plane.ts';
+import { preservesRows } from '../../engine/row-preserving.ts';
 import { applyOutputContract, outputContractFields } from './output-contract.ts';
 import { inputsOf, outputOf } from './task-datasets.ts';
 
@@ -57,7 +58,11 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
         const stats = { rows_in: rowsIn };
         const version =
           ctx.config.materialize === 'view'
-            ? await session.stageView(output, contract.sql, { stats, ...(contract.sql === sql ? { schema: outputColumns } : {}) })
+            ? await session.stageView(output, contract.sql, {
+                stats,
+                ...(contract.sql === sql ? { schema: outputColumns } : {}),
+                rows: (await rowsKnownFromInput(session, ctx.config.steps, inputNames, contract.sql === sql ? sql : undefined)) ? rowsIn : undefined,
+              })
             : await session.stage(output, contract.sql, { stats });
         const rejects = contract.rejectsSql ? await session.stageRejects(output, contract.rejectsSql) : 0;
         const limit = ctx.config.max_rejects;
@@ -74,6 +79,18 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
       }
     },
   });
+}
+
+/**
+ * Whether a view's rows are its one input's, without counting them: counting a view over raw
+ * files reads them all, while DuckDB's plan (a bind) tells whether the query passes each row
+ * through once. Only tried when the input is itself a view (over a table a count is cheap) and
+ * no `sql` step could read another relation.
+ */
+async function rowsKnownFromInput(session: DataSession, steps: ReadonlyArray<{ kind: string }>, inputNames: string[], sql: string | undefined): Promise<boolean> {
+  if (sql === undefined || inputNames.length !== 1 || steps.some((step) => step.kind === 'sql')) return false;
+  if (!(await session.inputVersion(inputNames[0] as string))?.view) return false;
+  return preservesRows(session.duck, sql);
 }
 
 export type TransformTaskConfig = z.input<typeof transformConfigSchema>;
