@@ -3,7 +3,7 @@
  * spread over workers, cancellation on workers, pools, two servers at once, and a worker list.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -78,6 +78,27 @@ describe.skipIf(skip)('distributed execution', () => {
     await new Promise((r) => setTimeout(r, 300));
     const logs = await server.store.getLogs({ runId: result.id, taskId: 'say' });
     expect(logs.map((l) => l.message)).toContain('hello from say');
+  }, 60_000);
+
+  it('reads views made on one worker from another', async () => {
+    const file = path.join(dir, 'dist-lines.ndjson');
+    await writeFile(file, Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: i, kind: i % 2 ? 'a' : 'b', user: { name: `u${i % 7}` } })).join('\n') + '\n');
+    const { run: result, detail } = await run(server, {
+      id: 'dist_views',
+      tasks: [
+        { id: 'land', kind: 'source', outputs: ['dist_lines'], config: { connector: { type: 'file', path: file }, materialize: 'view' } },
+        { id: 'flat', kind: 'transform', inputs: ['dist_lines'], outputs: ['dist_flat'], config: { steps: [{ flatten: { separator: '_' } }], materialize: 'view' } },
+        { id: 'per_kind', kind: 'transform', inputs: ['dist_flat'], outputs: ['dist_per_kind'], config: { steps: [{ aggregate: { group_by: ['kind'], metrics: { n: 'count' } } }, { sort: ['kind'] }] } },
+      ],
+    });
+    expect(result.status, result.error ?? '').toBe('succeeded');
+    expect(detail.tasks.find((t) => t.taskId === 'flat')?.output).toMatchObject({ rows_in: 500, rows_out: 500 });
+    expect((await server.datasets.resolveVersion('dist_lines')).view?.files.map((f) => f.path)).toEqual([file]);
+    expect((await server.datasets.resolveVersion('dist_flat')).view?.inputs).toHaveLength(1);
+    expect((await server.datasets.preview('dist_per_kind')).rows).toEqual([
+      { kind: 'a', n: 250 },
+      { kind: 'b', n: 250 },
+    ]);
   }, 60_000);
 
   it('routes pool tasks to workers of that pool', async () => {
