@@ -27,6 +27,10 @@ export class BatchWriter {
   private scheduled = false;
   /** The write loop under way, if any; it runs until nothing is left to write. */
   private draining: Promise<void> | undefined;
+  /** Batches taken and written so far, numbered from 1: flush waits for a batch number. */
+  private taken = 0;
+  private written = 0;
+  private flushWaiters: Array<{ batch: number; resolve: () => void }> = [];
 
   constructor(private readonly options: BatchWriterOptions) {}
 
@@ -55,21 +59,34 @@ export class BatchWriter {
     this.schedule();
   }
 
-  /** Resolves when everything recorded so far is in the store. */
+  /**
+   * Resolves when everything recorded so far is in the store: once the batch that holds it is
+   * written (the one in flight, or the next), even if more keeps being recorded after.
+   */
   flush(): Promise<void> {
     this.scheduled = false;
-    // A loop under way picks up what was recorded since its last batch before it ends.
-    if (this.draining) return this.draining;
-    const batch = this.take();
-    if (!batch) return Promise.resolve();
-    this.draining = this.drain(batch);
-    return this.draining;
+    const target = this.hasPending() ? this.taken + 1 : this.taken;
+    if (target <= this.written) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.flushWaiters.push({ batch: target, resolve }));
+    this.draining ??= this.drain();
+    return done;
   }
 
-  private async drain(first: StoreBatch): Promise<void> {
-    for (let batch: StoreBatch | undefined = first; batch; batch = this.take()) await this.write(batch);
+  private async drain(): Promise<void> {
+    for (let batch = this.take(); batch; batch = this.take()) {
+      this.taken++;
+      await this.write(batch);
+      this.written++;
+      const due = this.flushWaiters.filter((w) => w.batch <= this.written);
+      this.flushWaiters = this.flushWaiters.filter((w) => w.batch > this.written);
+      for (const waiter of due) waiter.resolve();
+    }
     // Synchronous from the last take(): nothing can be recorded between it and this line.
     this.draining = undefined;
+  }
+
+  private hasPending(): boolean {
+    return this.runs.size + this.taskRuns.size + this.attempts.size + this.logs.length + this.events.length > 0;
   }
 
   private schedule(): void {
@@ -82,7 +99,7 @@ export class BatchWriter {
   }
 
   private take(): StoreBatch | undefined {
-    if (this.runs.size + this.taskRuns.size + this.attempts.size + this.logs.length + this.events.length === 0) return undefined;
+    if (!this.hasPending()) return undefined;
     // Copies: the engine keeps mutating its records while the write is under way.
     const batch: StoreBatch = {
       owner: this.options.owner,

@@ -59,6 +59,25 @@ describe('BatchWriter', () => {
     expect(done).toBe(true);
   });
 
+  it('resolves a flush once its records are written, while later records keep coming', async () => {
+    const { store, batches, release } = slowStore();
+    const writer = new BatchWriter(options(store));
+    writer.event(event(1));
+    const flushed = writer.flush();
+    let done = false;
+    void flushed.then(() => (done = true));
+    // Each write, more is recorded: the loop keeps writing, but the flush only waits for its own batch.
+    for (let n = 2; n <= 5; n++) {
+      writer.event(event(n));
+      release();
+      await tick();
+    }
+    expect(done).toBe(true);
+    expect(batches[0]?.events?.map((e) => e.taskId)).toEqual(['t1']);
+    release();
+    await writer.flush();
+  });
+
   it('resolves flush at once when nothing is pending, and writes records made after an idle flush', async () => {
     const { store, batches, release } = slowStore();
     const writer = new BatchWriter(options(store));
