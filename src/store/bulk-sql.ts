@@ -13,6 +13,7 @@
  */
 import { CompiledQuery } from 'kysely';
 import type { StoreDialect } from './store.ts';
+import { withoutNul } from './store-rows.ts';
 
 export interface BulkInsert {
   table: string;
@@ -66,7 +67,8 @@ function compileJsonRowsInsert(insert: BulkInsert): CompiledQuery {
   const text =
     `insert into ${ident(insert.table)} (${insert.columns.map(ident).join(', ')}) ` +
     `select ${select.join(', ')} from json_populate_recordset(null::${ident(insert.table)}, $1::json)`;
-  return CompiledQuery.raw(text + tail(insert), [JSON.stringify(insert.rows)]);
+  // Text columns too: a NUL in a log line would fail the whole transaction (see withoutNul).
+  return CompiledQuery.raw(text + tail(insert), [JSON.stringify(insert.rows, (_key, v: unknown) => (typeof v === 'string' ? withoutNul(v) : v))]);
 }
 
 /** The ON CONFLICT and RETURNING clauses. */

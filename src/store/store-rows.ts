@@ -45,6 +45,19 @@ export function parseJson(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
+/**
+ * Postgres text and jsonb cannot hold the NUL character (a task's output may): it is stored as
+ * U+FFFD instead, so one such string cannot fail the transaction carrying a whole engine tick.
+ */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
+/** JSON text of a value, with NUL characters in its strings replaced (see withoutNul). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? withoutNul(v) : v));
+}
+
 /** The row of a run. */
 export function runRow(run: RunRecord, dialect: StoreDialect): Insertable<RunsTable> {
   return {
@@ -52,7 +65,7 @@ export function runRow(run: RunRecord, dialect: StoreDialect): Insertable<RunsTa
     pipeline_id: run.pipelineId,
     pipeline_version: run.pipelineVersion,
     status: run.status,
-    params: JSON.stringify(run.params ?? {}),
+    params: jsonText(run.params ?? {}),
     trigger: run.trigger,
     parent_run_id: run.parentRunId,
     created_at: run.createdAt,
@@ -78,7 +91,7 @@ export function taskRunRow(t: TaskRunRecord): Insertable<TaskRunsTable> {
     next_attempt_at: t.nextAttemptAt,
     error: t.error,
     error_code: t.errorCode,
-    output: t.output === undefined || t.output === null ? null : JSON.stringify(t.output),
+    output: t.output === undefined || t.output === null ? null : jsonText(t.output),
     reused_from_run_id: t.reusedFromRunId,
   };
 }
@@ -109,7 +122,7 @@ export const EVENT_COLUMNS = 6;
 
 /** The row of a new event (its seq is assigned by the database). */
 export function eventRow(e: Omit<EventRecord, 'seq'>): Insertable<EventsTable> {
-  return { type: e.type, run_id: e.runId, pipeline_id: e.pipelineId, task_id: e.taskId, ts: e.ts, payload: JSON.stringify(e.payload ?? {}) };
+  return { type: e.type, run_id: e.runId, pipeline_id: e.pipelineId, task_id: e.taskId, ts: e.ts, payload: jsonText(e.payload ?? {}) };
 }
 
 /** The row of a dataset version. */
@@ -127,7 +140,7 @@ export function datasetVersionRow(v: DatasetVersionRecord): Insertable<DatasetVe
     bytes: v.bytes,
     schema: JSON.stringify(v.schema ?? []),
     inputs: JSON.stringify(v.inputs ?? []),
-    stats: JSON.stringify(v.stats ?? {}),
+    stats: jsonText(v.stats ?? {}),
     created_at: v.createdAt,
     published_at: v.publishedAt,
   };

@@ -353,6 +353,28 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     });
 
     describe('applyBatch', () => {
+      it('stores text holding NUL characters (a task may print them) instead of failing the batch', async () => {
+        const run = await createdRun({ owner: 'e1' });
+        const nul = 'before\u0000after';
+        await store.applyBatch({
+          owner: 'e1',
+          taskRuns: [makeTaskRun(run.id, 'a', { status: 'failed', attempts: 1, error: nul, output: { line: nul } })],
+          attempts: [makeAttempt(run.id, 'a', 1, { status: 'failed', error: nul, errorDetail: nul })],
+          logs: [makeLog(run.id, 'a', 1, nul)],
+          events: [makeEvent('task.failed', run.id, run.pipelineId, { error: nul })],
+        });
+        // Postgres cannot hold NUL in text or jsonb: it reads back as U+FFFD there.
+        const same = (text: unknown) => expect(String(text).replace('\uFFFD', '\u0000')).toBe(nul);
+        const [taskRun] = await store.getTaskRuns(run.id);
+        same(taskRun?.error);
+        same((taskRun?.output as { line: string }).line);
+        const [attempt] = await store.getAttempts(run.id);
+        same(attempt?.error);
+        same(attempt?.errorDetail);
+        same((await store.getLogs({ runId: run.id }))[0]?.message);
+        same(((await store.listEvents({ runId: run.id }))[0]?.payload as { error: string }).error);
+      });
+
       it('upserts runs, task runs and attempts and appends logs and events', async () => {
         const run = await createdRun({ owner: 'e1' });
         const started = { ...run, status: 'running' as const, startedAt: at(10) };
