@@ -7,10 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDb } from '../../src/engine/duckdb.ts';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ColumnInfo, RecordBatch, WriteMode } from '../../src/connectors/connector.ts';
+import type { ColumnInfo, RecordBatch } from '../../src/connectors/connector.ts';
 import { createConnectorContext, MemoryConnectorState } from '../../src/connectors/connector-context.ts';
 import { duckdbConnector, type DuckdbConfig } from '../../src/connectors/sql/duckdb-connector.ts';
 import { runConnectorContract } from '../contracts/connector-contract.ts';
+import { describeRoundTrip, sqlConnectorHarness } from '../contracts/sql-connector-suite.ts';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'dd-duckdb-conn-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -21,35 +22,7 @@ const freshTable = (prefix = 't') => `${prefix}_${++tableCount}`;
 const file = path.join(dir, 'main.duckdb');
 const dbPath = () => file;
 
-const COLUMNS: ColumnInfo[] = [
-  { name: 'id', type: 'BIGINT' },
-  { name: 'name', type: 'VARCHAR' },
-  { name: 'amount', type: 'DOUBLE' },
-];
-
-async function* batchesOf(rows: RecordBatch, size = 5_000): AsyncIterable<RecordBatch> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-}
-
-async function write(config: DuckdbConfig, rows: RecordBatch, options: { mode?: WriteMode; columns?: ColumnInfo[]; keys?: string[] } = {}) {
-  const ctx = await createConnectorContext({ config });
-  try {
-    return await duckdbConnector.write!({ ...ctx, batches: batchesOf(rows), mode: options.mode ?? 'append', keys: options.keys, columns: options.columns ?? COLUMNS });
-  } finally {
-    await ctx.dispose();
-  }
-}
-
-async function read(config: DuckdbConfig, options: { params?: Record<string, unknown>; state?: MemoryConnectorState } = {}) {
-  const ctx = await createConnectorContext({ config, params: options.params, state: options.state });
-  const batches: RecordBatch[] = [];
-  try {
-    for await (const batch of duckdbConnector.read!(ctx)) batches.push(batch);
-  } finally {
-    await ctx.dispose();
-  }
-  return { batches, rows: batches.flat() };
-}
+const { write, read } = sqlConnectorHarness(duckdbConnector);
 
 /** Opens the file only for the statement, since the connector opens it on its own. */
 async function sql(text: string): Promise<Array<Record<string, unknown>>> {
@@ -193,59 +166,7 @@ describe('duckdb connector', () => {
     expect(relations.find((r) => r.name === `sales.${table}`)?.columns.map((c) => c.name)).toEqual(['id', 'name', 'amount']);
   });
 
-  describe('round trip', () => {
-    const columns: ColumnInfo[] = [
-      { name: 'id', type: 'BIGINT' },
-      { name: 'text', type: 'VARCHAR' },
-      { name: 'flag', type: 'BOOLEAN' },
-      { name: 'price', type: 'DECIMAL(12,2)' },
-      { name: 'day', type: 'DATE' },
-      { name: 'at', type: 'TIMESTAMP' },
-      { name: 'at_tz', type: 'TIMESTAMP WITH TIME ZONE' },
-      { name: 'doc', type: 'JSON' },
-      { name: 'tags', type: 'VARCHAR[]' },
-      { name: 'big', type: 'BIGINT' },
-    ];
-    const rows = [
-      {
-        id: 1,
-        text: 'say "hi", it\'s\nanother line\r\n\ttab \\ backslash, comma',
-        flag: true,
-        price: 1234.56,
-        day: new Date('2024-02-29T00:00:00Z'),
-        at: new Date('2024-01-02T03:04:05.123Z'),
-        at_tz: new Date('2024-06-30T23:59:59.999Z'),
-        doc: { a: [1, 'x"y'], nested: { ok: true, s: 'line\nbreak' } },
-        tags: ['a', 'b,c', 'd"e'],
-        big: 9_007_199_254_740_991,
-      },
-      { id: 2, text: 'zoë — 日本語 🚀', flag: false, price: -0.5, day: null, at: null, at_tz: null, doc: '{"already":"json text"}', tags: [], big: -1 },
-      { id: 3, text: null, flag: null, price: null, day: null, at: null, at_tz: null, doc: null, tags: null, big: null },
-      { id: 4, text: '', flag: true, price: 0, day: null, at: null, at_tz: null, doc: 'not json', tags: null, big: 0 },
-      { id: 5, text: 'NULL', flag: false, price: 1, day: null, at: null, at_tz: null, doc: [], tags: null, big: null },
-      { id: 6, text: '\\N', flag: false, price: 1, day: null, at: null, at_tz: null, doc: 42, tags: null, big: null },
-    ];
-    const expected = rows.map((r) => ({
-      ...r,
-      doc: r.id === 2 ? { already: 'json text' } : r.doc,
-    }));
-
-    it('keeps quotes, newlines, unicode, empty strings, NULLs and JSON on append', async () => {
-      const table = freshTable('trip');
-      await write({ path: dbPath(), table }, rows, { columns });
-      const back = (await read({ path: dbPath(), table })).rows.sort((a, b) => Number(a.id) - Number(b.id));
-      expect(back).toEqual(expected);
-    });
-
-    it('keeps them on upsert, where the last row of a key wins', async () => {
-      const table = freshTable('trip_up');
-      await write({ path: dbPath(), table }, rows.slice(0, 2).map((r) => ({ ...r, text: 'old' })), { columns, keys: ['id'] });
-      const { rowsWritten } = await write({ path: dbPath(), table }, [{ ...rows[2], text: 'first' }, ...rows], { columns, mode: 'upsert', keys: ['id'] });
-      expect(rowsWritten).toBe(rows.length + 1);
-      const back = (await read({ path: dbPath(), table })).rows.sort((a, b) => Number(a.id) - Number(b.id));
-      expect(back).toEqual(expected);
-    });
-  });
+  describeRoundTrip('round trip', { write, read }, { freshTable, config: (table): DuckdbConfig => ({ path: dbPath(), table }) });
 
   it('overwrites in one transaction: a failing write leaves the old rows in place', async () => {
     const table = freshTable();
