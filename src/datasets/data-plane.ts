@@ -79,6 +79,8 @@ export function datasetVersionId(runId: string, taskId: string, dataset: string)
 export class DataSession {
   private readonly staged = new Map<string, DatasetVersionRecord>();
   private readonly inputsRead: DatasetInputRef[] = [];
+  /** The version record each input resolved to, kept so readers need not load it again. */
+  private readonly inputVersions = new Map<string, DatasetVersionRecord>();
   /** The SQL handed out for each input version, so a view can name its inputs by version. */
   private readonly inputRelations = new Map<string, string>();
   private readonly pendingState = new Map<string, unknown>();
@@ -97,6 +99,7 @@ export class DataSession {
   async input(dataset: string): Promise<string> {
     const version = await this.resolveInput(dataset);
     this.inputsRead.push({ dataset, versionId: version.id });
+    this.inputVersions.set(dataset, version);
     const sql = await new DataPlane(this.options).versionSql(version);
     this.inputRelations.set(sql, version.id);
     return sql;
@@ -104,7 +107,7 @@ export class DataSession {
 
   /** Rows of an input read with `input()`: the count its version recorded, else counted from `relation`. */
   async inputRows(dataset: string, relation: string): Promise<number> {
-    const version = await this.inputVersion(dataset);
+    const version = this.inputVersion(dataset);
     if (version) return version.rows;
     return Number((await this.duck.one(`SELECT count(*) AS n FROM ${relation}`))?.n ?? 0);
   }
@@ -114,16 +117,16 @@ export class DataSession {
    * when it was written), so readers need not describe it again: over raw files a DESCRIBE
    * re-samples them.
    */
-  async inputSchema(dataset: string): Promise<DatasetColumn[] | undefined> {
-    const schema = (await this.inputVersion(dataset))?.schema;
+  inputSchema(dataset: string): DatasetColumn[] | undefined {
+    const schema = this.inputVersion(dataset)?.schema;
     return schema && schema.length > 0 ? schema : undefined;
   }
 
   /** The version `input(dataset)` read, once it was called. */
-  async inputVersion(dataset: string): Promise<DatasetVersionRecord | undefined> {
-    const versionId = this.inputsRead.findLast((input) => input.dataset === dataset)?.versionId;
-    return versionId ? this.options.store.getDatasetVersion(versionId) : undefined;
+  inputVersion(dataset: string): DatasetVersionRecord | undefined {
+    return this.inputVersions.get(dataset);
   }
+
 
   private async resolveInput(dataset: string): Promise<DatasetVersionRecord> {
     const { store } = this.options;

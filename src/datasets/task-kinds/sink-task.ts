@@ -30,7 +30,7 @@ export function createSinkTaskKind(dataPlane: () => DataPlane, connectors: Conne
       const session = await dataPlane().openSession(ctx);
       try {
         const sql = `SELECT * FROM ${await session.input(input)}`;
-        const columns = (await session.inputSchema(input)) ?? (await session.duck.describe(sql));
+        const columns = session.inputSchema(input) ?? (await session.duck.describe(sql));
         const cctx = session.connectorContext(config);
         const base = { mode: ctx.config.mode, columns, ...(ctx.config.keys ? { keys: ctx.config.keys } : {}) };
         let rowsWritten: number;

@@ -33,7 +33,7 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
         const columns: Record<string, DatasetColumn[]> = {};
         for (const name of inputNames) {
           inputs[name] = await session.input(name);
-          const schema = await session.inputSchema(name);
+          const schema = session.inputSchema(name);
           if (schema) columns[name] = schema;
         }
         const { sql, functionSteps, columns: outputColumns } = await executeTransform({
@@ -89,7 +89,7 @@ export function createTransformTaskKind(dataPlane: () => DataPlane) {
  */
 async function rowsKnownFromInput(session: DataSession, steps: ReadonlyArray<{ kind: string }>, inputNames: string[], sql: string | undefined): Promise<boolean> {
   if (sql === undefined || inputNames.length !== 1 || steps.some((step) => step.kind === 'sql')) return false;
-  if (!(await session.inputVersion(inputNames[0] as string))?.view) return false;
+  if (!session.inputVersion(inputNames[0] as string)?.view) return false;
   return preservesRows(session.duck, sql);
 }
 
