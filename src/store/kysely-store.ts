@@ -3,8 +3,9 @@
  * differ only in column types (handled by the migrations), booleans (0/1 on SQLite), row
  * locks and the duration arithmetic of `taskDurationStats`.
  *
- * `applyBatch` is the engine's hot path: one transaction of multi-row upserts, chunked to stay
- * under the bound-parameter limit of the dialect.
+ * `applyBatch` is the engine's hot path. On Postgres it is a single statement (one round trip,
+ * atomic by itself: compilePostgresBatch); on SQLite, in process, one transaction of multi-row
+ * upserts chunked to stay under the bound-parameter limit.
  *
  * Rows map to records in store-rows.ts; datasets and connector state are dataset-repository.ts;
  * schedules, leases, backfills and dataset triggers are scheduler-repository.ts.
@@ -18,7 +19,7 @@ import { CheckResultRepository } from './check-result-repository.ts';
 import { DatasetRepository } from './dataset-repository.ts';
 import { createStoreMigrator } from './migrations/index.ts';
 import { SchedulerRepository } from './scheduler-repository.ts';
-import { columnsOf, compileBulkInsert, type BulkInsert } from './bulk-sql.ts';
+import { columnsOf, compilePostgresBatch, compileValuesInsert, type BulkInsert, type PostgresBatchRow } from './bulk-sql.ts';
 import {
   attemptRow, EVENT_COLUMNS, eventRow, logRow, runRow, storeBoolean, taskRunRow, toAttempt, toEvent, toLog, toPipeline, toPipelineVersion, toRun, toTaskRun,
 } from './store-rows.ts';
@@ -280,23 +281,46 @@ export class KyselyStore implements Store {
     const logs = batch.logs ?? [];
     const events = batch.events ?? [];
     if (runs.length + taskRuns.length + attempts.length + logs.length + events.length === 0) return [];
+    const runRows = runs.map((r) => runRow(r, this.dialect));
+    const taskRunRows = taskRuns.map(taskRunRow);
+    const attemptRows = attempts.map(attemptRow);
+    const logRows = logs.map(logRow);
+    const eventRows = events.map(eventRow);
 
+    if (this.dialect === 'postgres') {
+      // One statement, one round trip: see compilePostgresBatch.
+      const { rows } = await this.#db.executeQuery<PostgresBatchRow>(
+        compilePostgresBatch({
+          ...(batch.owner !== undefined ? { ownedBy: { owner: batch.owner, runIds: touchedRunIds(batch) } } : {}),
+          writes: [
+            { table: 'runs', columns: columnsOf(runRows), rows: runRows, json: JSON_COLUMNS.runs, conflict: { keys: ['id'], update: RUN_UPDATE, set: RUN_RELEASE } },
+            { table: 'task_runs', columns: columnsOf(taskRunRows), rows: taskRunRows, json: JSON_COLUMNS.task_runs, conflict: { keys: ['run_id', 'task_id'], update: TASK_RUN_UPDATE } },
+            { table: 'task_attempts', columns: columnsOf(attemptRows), rows: attemptRows, conflict: { keys: ['run_id', 'task_id', 'attempt'], update: ATTEMPT_UPDATE } },
+          ],
+          appends: {
+            lockKey: APPEND_LOCK_KEY,
+            inserts: [
+              { table: 'task_logs', columns: columnsOf(logRows), rows: logRows },
+              { table: 'events', columns: columnsOf(eventRows), rows: eventRows, json: JSON_COLUMNS.events, returning: 'seq' },
+            ],
+          },
+        }),
+      );
+      const conflict = rows.find((r) => r.conflict_run !== null);
+      if (conflict) throw ownerConflict(String(conflict.conflict_run), conflict.conflict_owner, batch.owner as string);
+      // RETURNING order is unspecified; seqs are assigned in row order within the statement.
+      return rows.map((r) => Number(r.returned)).sort((a, b) => a - b);
+    }
     return this.#db.transaction().execute(async (trx) => {
       if (batch.owner !== undefined) await this.#checkOwner(trx, batch.owner, touchedRunIds(batch));
-      await this.#upsertChunks(trx, 'runs', runs.map((r) => runRow(r, this.dialect)), { keys: ['id'], update: RUN_UPDATE, set: RUN_RELEASE });
-      await this.#upsertChunks(trx, 'task_runs', taskRuns.map(taskRunRow), { keys: ['run_id', 'task_id'], update: TASK_RUN_UPDATE });
-      await this.#upsertChunks(trx, 'task_attempts', attempts.map(attemptRow), { keys: ['run_id', 'task_id', 'attempt'], update: ATTEMPT_UPDATE });
-      if (this.dialect === 'postgres' && logs.length + events.length > 0) {
-        // Readers follow logs and events by id. Without this lock two transactions could commit
-        // ids out of order and a follower that already saw the higher id would skip the lower.
-        await sql`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`.execute(trx);
-      }
-      await this.#insertChunks(trx, 'task_logs', logs.map(logRow));
+      await this.#upsertChunks(trx, 'runs', runRows, { keys: ['id'], update: RUN_UPDATE, set: RUN_RELEASE });
+      await this.#upsertChunks(trx, 'task_runs', taskRunRows, { keys: ['run_id', 'task_id'], update: TASK_RUN_UPDATE });
+      await this.#upsertChunks(trx, 'task_attempts', attemptRows, { keys: ['run_id', 'task_id', 'attempt'], update: ATTEMPT_UPDATE });
+      await this.#insertChunks(trx, 'task_logs', logRows);
       const seqs: number[] = [];
-      const eventRows = events.map(eventRow);
       for (const chunk of chunks(eventRows, this.#rowsPerChunk(EVENT_COLUMNS))) {
         const { rows } = await trx.executeQuery<{ seq: number | string }>(
-          compileBulkInsert(this.dialect, { table: 'events', columns: columnsOf(chunk), rows: chunk, returning: 'seq', json: JSON_COLUMNS.events }),
+          compileValuesInsert({ table: 'events', columns: columnsOf(chunk), rows: chunk, returning: 'seq', json: JSON_COLUMNS.events }),
         );
         // RETURNING order is unspecified; seqs are assigned in VALUES order within a statement.
         seqs.push(...rows.map((r) => Number(r.seq)).sort((a, b) => a - b));
@@ -518,20 +542,11 @@ export class KyselyStore implements Store {
   }
 
   /** Fails the batch unless every existing run it touches is owned by `owner`. */
+  /** SQLite's ownership check (Postgres does it inside the batch statement, compilePostgresBatch). */
   async #checkOwner(trx: Transaction<Database>, owner: string, runIds: string[]): Promise<void> {
     for (const ids of chunks(runIds, this.#maxParameters)) {
-      let query = trx.selectFrom('runs').select(['id', 'owner']).where('id', 'in', ids).orderBy('id');
-      // Holds the rows until commit, so a claim by another engine waits for this batch; the
-      // order by id makes two batches lock shared runs in the same order (no deadlock).
-      if (this.dialect === 'postgres') query = query.forUpdate();
-      for (const row of await query.execute()) {
-        if (row.owner !== owner) {
-          throw new ConflictError(`run '${row.id}' is owned by ${row.owner === null ? 'no engine' : `'${row.owner}'`}, not '${owner}'`, {
-            runId: row.id,
-            owner: row.owner,
-            expectedOwner: owner,
-          });
-        }
+      for (const row of await trx.selectFrom('runs').select(['id', 'owner']).where('id', 'in', ids).execute()) {
+        if (row.owner !== owner) throw ownerConflict(row.id, row.owner, owner);
       }
     }
   }
@@ -543,8 +558,12 @@ export class KyselyStore implements Store {
   async #insertChunks(trx: Transaction<Database>, table: keyof typeof JSON_COLUMNS, rows: Record<string, unknown>[], conflict?: BulkInsert['conflict']): Promise<void> {
     if (rows.length === 0) return;
     const columns = columnsOf(rows);
+    if (this.dialect === 'postgres') {
+      await trx.executeQuery(compilePostgresBatch({ writes: [{ table, columns, rows, json: JSON_COLUMNS[table], ...(conflict ? { conflict } : {}) }] }));
+      return;
+    }
     for (const chunk of chunks(rows, this.#rowsPerChunk(columns.length))) {
-      await trx.executeQuery(compileBulkInsert(this.dialect, { table, columns, rows: chunk, json: JSON_COLUMNS[table], ...(conflict ? { conflict } : {}) }));
+      await trx.executeQuery(compileValuesInsert({ table, columns, rows: chunk, json: JSON_COLUMNS[table], ...(conflict ? { conflict } : {}) }));
     }
   }
 
@@ -557,7 +576,16 @@ export class KyselyStore implements Store {
   }
 }
 
-/** An arbitrary constant naming the lock that orders appends to task_logs and events. */
+/** A batch refused because one of its runs is owned by another engine (or none). */
+function ownerConflict(runId: string, owner: string | null, expectedOwner: string): ConflictError {
+  return new ConflictError(`run '${runId}' is owned by ${owner === null ? 'no engine' : `'${owner}'`}, not '${expectedOwner}'`, { runId, owner, expectedOwner });
+}
+
+/**
+ * An arbitrary constant naming the lock that orders appends to task_logs and events on
+ * Postgres. Readers follow logs and events by id: without it two batches could commit ids out
+ * of order, and a follower that already saw the higher id would skip the lower.
+ */
 const APPEND_LOCK_KEY = 0x64645f6c6f67;
 
 /** Which constraint a driver error reports, on either dialect. */
