@@ -92,10 +92,15 @@ export class BatchWriter {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    // setImmediate lets every transition of the current tick join the same transaction.
-    setImmediate(() => {
-      if (this.scheduled) void this.flush();
-    });
+    // setImmediate lets every transition of the current tick join the same transaction. The
+    // second one lets the Redis commands of that tick (dispatches, which ioredis also sends from
+    // a setImmediate, queued after this one) leave first: building and sending the batch must
+    // not delay the next task.
+    setImmediate(() =>
+      setImmediate(() => {
+        if (this.scheduled) void this.flush();
+      }),
+    );
   }
 
   private take(): StoreBatch | undefined {

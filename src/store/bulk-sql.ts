@@ -13,7 +13,7 @@
  * multi-row VALUES lists in a transaction.
  */
 import { CompiledQuery } from 'kysely';
-import { withoutNul } from './store-rows.ts';
+import { jsonText } from './store-rows.ts';
 
 export interface BulkInsert {
   table: string;
@@ -71,10 +71,10 @@ function jsonRowsInsertText(insert: BulkInsert, param: string, extra: { from?: s
   );
 }
 
-/** The rows as one JSON document (one native JSON.stringify). */
+/** The rows as one JSON document. */
 function jsonRows(insert: BulkInsert): string {
-  // Text columns too: a NUL in a log line would fail the whole transaction (see withoutNul).
-  return JSON.stringify(insert.rows, (_key, v: unknown) => (typeof v === 'string' ? withoutNul(v) : v));
+  // Text columns too: a NUL in a log line would fail the whole statement (see withoutNul).
+  return jsonText(insert.rows);
 }
 
 /** What one engine batch writes on Postgres, for compilePostgresBatch. */

@@ -53,9 +53,16 @@ export function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
-/** JSON text of a value, with NUL characters in its strings replaced (see withoutNul). */
+const nulFree = (_key: string, v: unknown): unknown => (typeof v === 'string' ? withoutNul(v) : v);
+
+/**
+ * JSON text of a value, with NUL characters in its strings replaced (see withoutNul). JSON.stringify
+ * writes a NUL as the escape `\u0000`, so only text showing that escape is made again with a
+ * replacer (a replacer call per value costs more than the whole plain stringify).
+ */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? withoutNul(v) : v));
+  const text = JSON.stringify(value);
+  return text !== undefined && text.includes('\\u0000') ? JSON.stringify(value, nulFree) : text;
 }
 
 /** The row of a run. */

@@ -18,6 +18,8 @@ function slowStore() {
 
 const event = (n: number): Omit<EventRecord, 'seq'> => ({ type: 'task.status', runId: 'r1', pipelineId: 'p', taskId: `t${n}`, ts: new Date(0).toISOString(), payload: { n } });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** Two turns of the event loop: the writer starts a write on the second, after the tick's Redis commands. */
+const writerTurn = () => tick().then(tick);
 
 describe('BatchWriter', () => {
   const options = (store: Store) => ({ store, owner: 'engine-1', logger: pino({ level: 'silent' }), onLostOwnership: () => undefined });
@@ -27,6 +29,8 @@ describe('BatchWriter', () => {
     const writer = new BatchWriter(options(store));
     writer.event(event(1));
     writer.event(event(2));
+    await tick();
+    expect(batches).toHaveLength(0);
     await tick();
     expect(batches).toHaveLength(1);
     expect(batches[0]?.events?.map((e) => e.taskId)).toEqual(['t1', 't2']);
@@ -38,7 +42,7 @@ describe('BatchWriter', () => {
     const { store, batches, release } = slowStore();
     const writer = new BatchWriter(options(store));
     writer.event(event(1));
-    await tick();
+    await writerTurn();
     // Three more ticks' worth of records while the first transaction is still open.
     for (let n = 2; n <= 4; n++) {
       writer.event(event(n));
@@ -89,7 +93,7 @@ describe('BatchWriter', () => {
     release();
     await flushed;
     writer.event(event(6));
-    await tick();
+    await writerTurn();
     expect(batches).toHaveLength(2);
     release();
     await writer.flush();

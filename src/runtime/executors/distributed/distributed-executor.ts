@@ -24,6 +24,8 @@ interface Waiter {
   dispatch: TaskDispatch;
   resolve: (outcome: TaskOutcome) => void;
   data?: TaskJobData;
+  /** When the attempt started waiting (ms since epoch). */
+  since: number;
 }
 
 /** How often waiting attempts are checked against the queue (a Redis that lost its data, a missed event). */
@@ -44,6 +46,7 @@ export class DistributedExecutor implements Executor {
   private ready: Promise<void>;
   private closed = false;
   private readonly watchdog: ReturnType<typeof setInterval>;
+  private readonly watchdogMs: number;
 
   constructor(private readonly options: DistributedExecutorOptions) {
     this.prefix = options.prefix ?? 'datadog';
@@ -54,7 +57,8 @@ export class DistributedExecutor implements Executor {
     this.ready = this.subscriber.subscribe(this.channels.logs).then(() => undefined);
     // ioredis reconnects by itself; errors while Redis is away are expected and retried.
     for (const client of [this.publisher, this.subscriber]) client.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
-    this.watchdog = setInterval(() => void this.checkWaiting(), options.watchdogMs ?? WATCHDOG_MS);
+    this.watchdogMs = options.watchdogMs ?? WATCHDOG_MS;
+    this.watchdog = setInterval(() => void this.checkWaiting(), this.watchdogMs);
     this.watchdog.unref();
   }
 
@@ -116,7 +120,7 @@ export class DistributedExecutor implements Executor {
 
   private wait(jobId: string, dispatch: TaskDispatch): Promise<TaskOutcome> {
     return new Promise<TaskOutcome>((resolve) => {
-      this.waiters.set(jobId, { dispatch, resolve });
+      this.waiters.set(jobId, { dispatch, resolve, since: Date.now() });
       const onAbort = (): void => void this.cancel(jobId, dispatch);
       if (dispatch.signal.aborted) onAbort();
       else dispatch.signal.addEventListener('abort', onAbort, { once: true });
@@ -209,13 +213,17 @@ export class DistributedExecutor implements Executor {
   }
 
   /**
-   * Re-checks every attempt still waiting: settles those whose end was missed, and adds again
-   * the jobs the queue lost (a Redis restarted without persistence). Same job id, so a job
-   * that still exists is never duplicated.
+   * Re-checks the attempts that have waited longer than a watchdog period: settles those whose
+   * end was missed, and adds again the jobs the queue lost (a Redis restarted without
+   * persistence). Same job id, so a job that still exists is never duplicated. Younger attempts
+   * are left alone: in a wave of thousands their events are on the way, and reading each job
+   * would cost Redis two calls apiece.
    */
   private async checkWaiting(): Promise<void> {
+    const due = Date.now() - this.watchdogMs;
     for (const [jobId, waiter] of [...this.waiters]) {
       if (this.closed) return;
+      if (waiter.since > due) continue;
       try {
         const queue = await this.queue(waiter.dispatch.pool ?? waiter.dispatch.task.pool);
         const job = await Job.fromId(queue, jobId);
