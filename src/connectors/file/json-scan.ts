@@ -6,6 +6,7 @@
 import { quoteIdent } from '../../engine/sql-quote.ts';
 import { isGzip } from './file-format.ts';
 import { scanNdjson } from './ndjson-scan.ts';
+import { pinnedJsonRead } from './pinned-json-read.ts';
 import { readHead } from './read-head.ts';
 import { compressionArg, NO_REJECTS_SQL, pathListSql, type ReaderResult, type ScanInput } from './scan-input.ts';
 
@@ -21,7 +22,7 @@ export async function scanJson(input: ScanInput): Promise<ReaderResult> {
   }
   const largest = Math.max(0, ...input.files.map((f) => f.size));
   const args = [pathListSql(input.files), "format='auto'", ...compressionArg(input.config)];
-  if (!recordsPath) return { sql: `SELECT * FROM read_json(${args.join(', ')})`, rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true };
+  if (!recordsPath) return { sql: await pinnedJsonRead(input.duck, args), rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true };
   // The whole document is one JSON value here, so it must fit read_json's object size limit
   // (compressed sizes understate it; 16x covers typical gzip ratios of JSON).
   const limit = Math.min(2 ** 31 - 1, Math.max(16 * 1024 * 1024, largest * (isGzip(input.config.compression, first?.name ?? '') ? 16 : 1) + 1024));

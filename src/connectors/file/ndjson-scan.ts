@@ -11,6 +11,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { quoteIdent, quoteLiteral } from '../../engine/sql-quote.ts';
+import { pinnedJsonRead } from './pinned-json-read.ts';
 import { compressionArg, fileNamesSql, NO_REJECTS_SQL, pathListSql, type ReaderResult, type ScanInput } from './scan-input.ts';
 import type { SourceFile } from './source-files.ts';
 
@@ -106,7 +107,7 @@ async function collectRejects(input: ScanInput, tables: { errors: string; scans:
   const readArgs = ["format='newline_delimited'", ...compressionArg(input.config)];
   if (bad.length === 0) {
     // Every line is an object or blank (blank lines are skipped by both reads): good lines are the rows.
-    return { sql: `SELECT * FROM read_json(${[pathListSql(files), ...readArgs].join(', ')})`, rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true, rows: Number(counts?.good ?? 0) };
+    return { sql: await pinnedJsonRead(duck, [pathListSql(files), ...readArgs]), rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true, rows: Number(counts?.good ?? 0) };
   }
   // Only the files with bad lines are rewritten; the others are still read in place.
   const badFiles = new Set(bad.map((r) => String(r.file)));
