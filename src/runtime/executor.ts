@@ -31,6 +31,11 @@ export interface TaskDispatch {
    */
   onStart(worker?: string): void;
   onLog(entry: { stream: LogStream; level: 'debug' | 'info' | 'warn' | 'error'; message: string }): void;
+  /**
+   * Log lines of this attempt the store holds already, when the attempt is picked up again after
+   * a restart: an executor that replays an attempt's lines skips these.
+   */
+  readonly loggedLines?: number;
 }
 
 /** An error in a form that survives serialisation between processes. */

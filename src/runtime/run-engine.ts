@@ -356,7 +356,11 @@ export class RunEngine {
     if (pool !== undefined) this.poolRunning.set(pool, (this.poolRunning.get(pool) ?? 0) + 1);
     let handle: { outcome: Promise<TaskOutcome> } | undefined;
     try {
-      handle = await this.executor.reattach?.(this.dispatchFor(active, taskId, attempt));
+      if (this.executor.reattach) {
+        // Lines recorded before the restart are not recorded again when the executor replays them.
+        const loggedLines = (await this.store.getLogs({ runId: active.run.id, taskId, attempt: attempt.number })).length;
+        handle = await this.executor.reattach({ ...this.dispatchFor(active, taskId, attempt), loggedLines });
+      }
     } catch (error) {
       active.logger.warn({ err: error, task_id: taskId }, 'could not re-attach to the task; running it again');
     }

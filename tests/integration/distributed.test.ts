@@ -161,12 +161,16 @@ describe.skipIf(skip)('distributed execution', () => {
     }
   }, 90_000);
 
-  it('hands running tasks over when a server stops gracefully, without cancelling them', async () => {
+  it('hands running tasks over when a server stops gracefully, without cancelling them or losing their log lines', async () => {
     const first = await newServer();
-    await first.registerSpec({ id: 'handover', tasks: [{ id: 'long', kind: 'shell', config: { command: 'sleep 2; echo finished' } }, { id: 'next', kind: 'noop', depends_on: ['long'] }] });
+    const command = 'echo before; sleep 0.5; echo during; sleep 2; echo finished';
+    await first.registerSpec({ id: 'handover', tasks: [{ id: 'long', kind: 'shell', config: { command } }, { id: 'next', kind: 'noop', depends_on: ['long'] }] });
     const started = await first.triggerRun('handover');
-    for (let i = 0; i < 200 && (await first.getRunDetail(started.id)).tasks.find((t) => t.taskId === 'long')?.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    // Stops once the first line is recorded, and stays away past the second: it is printed while
+    // no server listens. Every line must end up recorded exactly once.
+    for (let i = 0; i < 200 && (await first.store.getLogs({ runId: started.id, taskId: 'long' })).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     await first.close();
+    await new Promise((r) => setTimeout(r, 1000));
     const successor = await newServer();
     try {
       successor.startReconciler(200);
@@ -174,6 +178,8 @@ describe.skipIf(skip)('distributed execution', () => {
       expect(finished.status, finished.error ?? '').toBe('succeeded');
       const attempts = await successor.store.getAttempts(started.id, 'long');
       expect(attempts.map((a) => [a.attempt, a.status])).toEqual([[1, 'succeeded']]);
+      const logs = await successor.store.getLogs({ runId: started.id, taskId: 'long' });
+      expect(logs.map((l) => l.message)).toEqual(['before', 'during', 'finished']);
     } finally {
       await successor.close();
     }

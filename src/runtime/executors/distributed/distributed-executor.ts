@@ -1,15 +1,17 @@
 /**
  * The distributed executor: each ready task becomes a BullMQ job on its pool's queue, and
  * `datadog worker` processes run it. The run engine stays where it is; this only places the
- * attempt and reports back: started (job progress), logs (Redis pub/sub), outcome (the job's
- * return value, through QueueEvents). Cancellation and timeouts reach the worker through a
+ * attempt and reports back: started (the queue's `active` event, or job progress), logs (live
+ * over Redis pub/sub, and the rest with the outcome: see AttemptLogs), outcome (the job's return
+ * value, through QueueEvents). Cancellation and timeouts reach the worker through a
  * cancel channel. Job ids are deterministic per attempt, so a re-dispatch never adds a second job.
  */
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Executor, TaskDispatch, TaskOutcome } from '../../executor.ts';
-import { channels, queueName, taskJobId, type TaskJobData, type TaskJobProgress, type TaskLogMessage } from './task-job.ts';
+import { AttemptLogs } from './attempt-logs.ts';
+import { channels, queueName, taskJobId, type TaskJobData, type TaskJobProgress, type TaskJobResult, type TaskLogMessage } from './task-job.ts';
 
 export interface DistributedExecutorOptions {
   redisUrl: string;
@@ -23,6 +25,7 @@ export interface DistributedExecutorOptions {
 interface Waiter {
   dispatch: TaskDispatch;
   resolve: (outcome: TaskOutcome) => void;
+  logs: AttemptLogs;
   data?: TaskJobData;
   /** When the attempt started waiting (ms since epoch). */
   since: number;
@@ -120,21 +123,24 @@ export class DistributedExecutor implements Executor {
 
   private wait(jobId: string, dispatch: TaskDispatch): Promise<TaskOutcome> {
     return new Promise<TaskOutcome>((resolve) => {
-      this.waiters.set(jobId, { dispatch, resolve, since: Date.now() });
+      const logs = new AttemptLogs((entry) => dispatch.onLog(entry), dispatch.loggedLines ?? 0);
+      this.waiters.set(jobId, { dispatch, resolve, logs, since: Date.now() });
       const onAbort = (): void => void this.cancel(jobId, dispatch);
       if (dispatch.signal.aborted) onAbort();
       else dispatch.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  private settle(jobId: string, outcome: TaskOutcome & { worker?: string }): void {
+  private settle(jobId: string, outcome: TaskJobResult): void {
     const waiter = this.waiters.get(jobId);
     if (!waiter) return;
     this.waiters.delete(jobId);
     // The worker's outcome names it (the `active` event does not), and reports the start if the
     // event was missed. An outcome made here (cancelled, lost) has no worker and no start.
     if (outcome.worker) waiter.dispatch.onStart(outcome.worker);
-    const { worker: _worker, ...result } = outcome;
+    // Before the end: the attempt's lines are recorded ahead of its final state.
+    if (outcome.logs) waiter.logs.final(outcome.logs);
+    const { worker: _worker, logs: _logs, ...result } = outcome;
     waiter.resolve(result as TaskOutcome);
   }
 
@@ -246,9 +252,7 @@ export class DistributedExecutor implements Executor {
     } catch {
       return;
     }
-    const waiter = this.waiters.get(message.jobId);
-    if (!waiter) return;
-    for (const entry of message.entries) waiter.dispatch.onLog(entry);
+    this.waiters.get(message.jobId)?.logs.live(message);
   }
 }
 
@@ -256,8 +260,8 @@ function jobOptions(jobId: string, priority: number | undefined) {
   return { jobId, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 24 * 3600 }, ...(priority ? { priority } : {}) };
 }
 
-function parseOutcome(value: unknown): TaskOutcome {
-  const outcome = typeof value === 'string' ? (JSON.parse(value) as TaskOutcome) : (value as TaskOutcome);
+function parseOutcome(value: unknown): TaskJobResult {
+  const outcome = typeof value === 'string' ? (JSON.parse(value) as TaskJobResult) : (value as TaskJobResult);
   if (!outcome || typeof outcome !== 'object' || !('status' in outcome)) return lostOutcome('the worker returned no outcome');
   return outcome;
 }

@@ -15,8 +15,8 @@ export interface TaskJobData {
   baseDir: string;
 }
 
-/** What the worker sends back as the job's return value: the outcome, and which worker ran it. */
-export type TaskJobResult = TaskOutcome & { worker?: string };
+/** What the worker sends back as the job's return value: the outcome, which worker ran it, and its log lines. */
+export type TaskJobResult = TaskOutcome & { worker?: string; logs?: TaskLogTail };
 
 /** Progress messages a worker publishes on its job. */
 export interface TaskJobProgress {
@@ -24,10 +24,35 @@ export interface TaskJobProgress {
   worker: string;
 }
 
-/** A log line a worker forwards to the server. */
+/** One log line of a task. */
+export interface TaskLogEntry {
+  stream: 'stdout' | 'stderr' | 'log';
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/**
+ * Log lines a worker forwards live (Redis pub/sub, lost when no server listens). Lines are
+ * numbered from 0 within a delivery (one worker's run of the job; a worker that takes a stalled
+ * job over starts a delivery of its own): `from` is the number of the first.
+ */
 export interface TaskLogMessage {
   jobId: string;
-  entries: Array<{ stream: 'stdout' | 'stderr' | 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }>;
+  delivery: string;
+  from: number;
+  entries: TaskLogEntry[];
+}
+
+/**
+ * The last lines of a delivery (up to a size), carried in the job's outcome: the server records
+ * the ones it did not get live, so no line is lost to a server restart or to the outcome
+ * overtaking the last live message. `from` numbers the first entry; `total` counts all lines.
+ */
+export interface TaskLogTail {
+  delivery: string;
+  from: number;
+  total: number;
+  entries: TaskLogEntry[];
 }
 
 export const DEFAULT_POOL = 'default';

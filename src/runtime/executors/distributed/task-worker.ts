@@ -16,7 +16,8 @@ import type { TaskSpec } from '../../../core/spec/pipeline-spec.ts';
 import type { TaskDispatch } from '../../executor.ts';
 import type { LoadedPipeline } from '../../loaded-pipeline.ts';
 import { runTask } from '../../task-runner.ts';
-import { channels, queueName, taskJobId, type TaskJobData, type TaskJobResult, type TaskLogMessage } from './task-job.ts';
+import { LogTail } from './log-tail.ts';
+import { channels, queueName, taskJobId, type TaskJobData, type TaskJobResult, type TaskLogEntry, type TaskLogMessage } from './task-job.ts';
 import { WorkerRegistry, type WorkerInfo } from './worker-registry.ts';
 
 export interface TaskWorkerOptions {
@@ -34,6 +35,8 @@ export interface TaskWorkerOptions {
 }
 
 const LOG_FLUSH_MS = 100;
+/** Size of the log tail an outcome carries (its job's return value stays in Redis for an hour). */
+const OUTCOME_LOG_BYTES = 256 * 1024;
 
 /** Tasks by id per loaded pipeline: a wide DAG's thousands of jobs each look theirs up. */
 const taskIndexes = new WeakMap<LoadedPipeline, Map<string, TaskSpec>>();
@@ -142,16 +145,22 @@ export class TaskWorker {
     const jobId = job.id ?? taskJobId(data.runId, data.taskId, data.attempt);
     const controller = new AbortController();
     this.running.set(jobId, { controller, taskId: data.taskId, runId: data.runId, startedAt: new Date().toISOString() });
-    let pending: TaskLogMessage['entries'] = [];
+    // Lines go out live every LOG_FLUSH_MS, and the last of them again with the outcome.
+    const delivery = randomUUID().slice(0, 8);
+    const tail = new LogTail(OUTCOME_LOG_BYTES);
+    let pending: TaskLogEntry[] = [];
+    let pendingFrom = 0;
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
     let nameTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = (): void => {
       flushTimer = undefined;
       if (pending.length === 0) return;
-      const message: TaskLogMessage = { jobId, entries: pending };
+      const message: TaskLogMessage = { jobId, delivery, from: pendingFrom, entries: pending };
+      pendingFrom += pending.length;
       pending = [];
       void this.publisher.publish(this.channels.logs, JSON.stringify(message)).catch(() => undefined);
     };
+    const withLogs = (result: TaskJobResult): TaskJobResult => (tail.count > 0 ? { ...result, logs: tail.snapshot(delivery) } : result);
     try {
       const pipeline = await this.options.platform.loadPipeline(data.pipelineId, data.pipelineVersion);
       const task = taskIndex(pipeline).get(data.taskId);
@@ -173,6 +182,7 @@ export class TaskWorker {
         onStart: () => undefined,
         onLog: (entry) => {
           pending.push(entry);
+          tail.push(entry);
           flushTimer ??= setTimeout(flush, LOG_FLUSH_MS);
         },
       };
@@ -181,10 +191,10 @@ export class TaskWorker {
       nameTimer = setTimeout(() => void job.updateProgress({ event: 'started', worker: this.id }).catch(() => undefined), NAME_WORKER_AFTER_MS);
       const outcome = await runTask(dispatch, { kinds: this.options.platform.taskKinds, home: this.options.platform.config.home });
       if (controller.signal.aborted && outcome.status !== 'succeeded') {
-        return { status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id };
+        return withLogs({ status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id });
       }
       // The worker rides along so the server can name it even if it missed the start event.
-      return { ...outcome, worker: this.id };
+      return withLogs({ ...outcome, worker: this.id });
     } finally {
       if (nameTimer) clearTimeout(nameTimer);
       if (flushTimer) clearTimeout(flushTimer);
