@@ -9,7 +9,8 @@
  *   on 1, 2 and 4 workers of concurrency 1 (on one 2-core machine, expect them to stop scaling
  *   at 2: the workers share the cores; on separate machines each brings its own).
  *
- * Prints a table and the ratios to raw BullMQ, and writes bench/results/distributed.json. The
+ * Prints a table and the ratios to raw BullMQ, with the CPU each no-op task costs the server,
+ * the workers, Redis and Postgres (read from /proc), and writes bench/results/distributed.json. The
  * benchmark makes its own database and Redis prefix and removes them, and stops every worker,
  * also when it fails. DD_BENCH_QUICK=1 runs smaller sizes (for trying the benchmark out).
  */
@@ -20,6 +21,7 @@ import { createPlatform, type Platform } from '../../src/platform.ts';
 import { writeResult } from '../write-result.ts';
 import { openDeployment, type OpenedDeployment } from './bench-deployment.ts';
 import { bullmqChain, bullmqThroughput } from './bullmq-baseline.ts';
+import { commandCpuMs, cpuPerUnit, ownCpuMs, processCpuMs, sumOf } from './cpu-meter.ts';
 import { CPU_COMMAND, chainNoops, cpuShells, timedRun, wideNoops } from './platform-runs.ts';
 import { WorkerProcesses } from './worker-processes.ts';
 
@@ -42,6 +44,8 @@ interface WideFigure {
   tasks_per_s: number;
   workers_used: number;
   attempts_without_worker: number;
+  /** CPU microseconds per task: this process (the server), the workers, Redis, Postgres, total. */
+  cpu_us_per_task: Record<string, number | null>;
 }
 
 interface CpuFigure {
@@ -87,8 +91,11 @@ async function main(): Promise<void> {
     await bullmqThroughput({ ...raw, name: 'warmup', jobs: SIZES.jobs, concurrency: CONCURRENCY });
     const bullmqC1 = await bullmqThroughput({ ...raw, name: 'noop-c1', jobs: SIZES.jobs, concurrency: 1 });
     console.log(`bullmq: ${SIZES.jobs} jobs at concurrency 1: ${round(bullmqC1.jobsPerSecond, 0)} jobs/s`);
-    const bullmqCn = await bullmqThroughput({ ...raw, name: `noop-c${CONCURRENCY}`, jobs: SIZES.jobs, concurrency: CONCURRENCY });
-    console.log(`bullmq: ${SIZES.jobs} jobs at concurrency ${CONCURRENCY}: ${round(bullmqCn.jobsPerSecond, 0)} jobs/s`);
+    const redisCpu = () => commandCpuMs('redis-server');
+    const { result: bullmqCn, usPerUnit: bullmqCpu } = await cpuPerUnit({ process: ownCpuMs, redis: redisCpu }, SIZES.jobs, () =>
+      bullmqThroughput({ ...raw, name: `noop-c${CONCURRENCY}`, jobs: SIZES.jobs, concurrency: CONCURRENCY }),
+    );
+    console.log(`bullmq: ${SIZES.jobs} jobs at concurrency ${CONCURRENCY}: ${round(bullmqCn.jobsPerSecond, 0)} jobs/s; CPU µs per job ${JSON.stringify(bullmqCpu)}`);
     const bullmqHop = await bullmqChain({ ...raw, name: 'chain', hops: SIZES.bullmqHops });
     console.log(`bullmq: chain of ${SIZES.bullmqHops}: ${round(bullmqHop.hopMs, 2)} ms per hop`);
 
@@ -122,9 +129,14 @@ async function main(): Promise<void> {
     for (const [index, count] of WORKER_COUNTS.entries()) {
       const pool = `wide-${count}`;
       const perWorker = CONCURRENCY / count;
-      // Warms the workers (JIT, connections, the store's caches) and the server on a run of the same size first.
-      await timedRun(platform, wideNoops(`bench_warmup_${count}`, SIZES.wide, pool));
-      const run = await timedRun(platform, wideNoops(`bench_wide_${count}`, SIZES.wide, pool));
+      // Warms the workers (JIT, connections, the store's caches) and the server on a run of the
+      // same size first. The server's first runs are its first ever: its code (far more than raw
+      // BullMQ's) is still being optimised, so it warms up on a second run too (measured: about
+      // 40% more server CPU per task in the second run than in later ones).
+      for (let warm = 0; warm < (index === 0 ? 2 : 1); warm++) await timedRun(platform, wideNoops(`bench_warmup_${count}_${warm}`, SIZES.wide, pool));
+      const set = sets[index] ?? [];
+      const parts = { server: ownCpuMs, workers: sumOf(set.map((w) => () => processCpuMs(w.child.pid ?? -1))), redis: redisCpu, postgres: () => commandCpuMs('postgres') };
+      const { result: run, usPerUnit } = await cpuPerUnit(parts, SIZES.wide, () => timedRun(platform as Platform, wideNoops(`bench_wide_${count}`, SIZES.wide, pool)));
       const figure: WideFigure = {
         workers: count,
         concurrency_per_worker: perWorker,
@@ -134,9 +146,10 @@ async function main(): Promise<void> {
         tasks_per_s: round((run.tasks * 1000) / run.ms, 0),
         workers_used: run.workers,
         attempts_without_worker: run.unattributed,
+        cpu_us_per_task: usPerUnit,
       };
       wide.push(figure);
-      console.log(`platform: wide DAG of ${run.tasks} no-op tasks on ${count} worker(s) x ${perWorker}: ${figure.tasks_per_s} tasks/s (${run.workers} worker(s) used)`);
+      console.log(`platform: wide DAG of ${run.tasks} no-op tasks on ${count} worker(s) x ${perWorker}: ${figure.tasks_per_s} tasks/s (${run.workers} worker(s) used); CPU µs per task ${JSON.stringify(usPerUnit)}`);
       if (count === 1) {
         const c = await timedRun(platform, chainNoops(`bench_chain_${SIZES.chain}`, SIZES.chain, pool));
         chain = { ms: c.ms, hopMs: c.ms / SIZES.chain };
@@ -182,9 +195,12 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       throughput_ratio_to_bullmq: round(atEqual.tasks_per_s / bullmqCn.jobsPerSecond, 3),
       hop_ratio_to_bullmq: round(hopMs / bullmqHop.hopMs, 1),
+      cpu_us_per_task: atEqual.cpu_us_per_task,
+      bullmq_cpu_us_per_job: bullmqCpu,
       bullmq: {
         jobs: SIZES.jobs,
         jobs_per_s_concurrency_1: round(bullmqC1.jobsPerSecond, 0),
+        [`cpu_us_per_job_concurrency_${CONCURRENCY}`]: bullmqCpu,
         [`jobs_per_s_concurrency_${CONCURRENCY}`]: round(bullmqCn.jobsPerSecond, 0),
         chain_hops: SIZES.bullmqHops,
         hop_ms: round(bullmqHop.hopMs, 2),
@@ -204,7 +220,10 @@ async function main(): Promise<void> {
     };
     console.log(
       `at concurrency ${CONCURRENCY}: platform ${result.tasks_per_s} tasks/s vs raw BullMQ ${result.bullmq_jobs_per_s} jobs/s (${result.throughput_ratio_to_bullmq}x); ` +
-        `hop ${result.hop_ms} ms vs ${result.bullmq_hop_ms} ms (${result.hop_ratio_to_bullmq}x); wall ${result.wall_s} s, load ${loadAfter.join(' ')}`,
+        `hop ${result.hop_ms} ms vs ${result.bullmq_hop_ms} ms (${result.hop_ratio_to_bullmq}x); ` +
+        `CPU per task ${atEqual.cpu_us_per_task.total ?? '?'} µs (server ${atEqual.cpu_us_per_task.server ?? '?'}, worker ${atEqual.cpu_us_per_task.workers ?? '?'}, ` +
+        `Redis ${atEqual.cpu_us_per_task.redis ?? '?'}, Postgres ${atEqual.cpu_us_per_task.postgres ?? '?'}) vs ${bullmqCpu.total ?? '?'} µs per raw job; ` +
+        `wall ${result.wall_s} s, load ${loadAfter.join(' ')}`,
     );
     await writeResult('distributed', result);
   } finally {
