@@ -140,6 +140,27 @@ describe.skipIf(skip)('distributed execution', () => {
     }
   }, 60_000);
 
+  it('times out a task running on a worker, and the worker stops it', async () => {
+    const startedAt = Date.now();
+    const { run: timedOut, detail } = await run(server, { id: 'dist_timeout', tasks: [{ id: 'hang', kind: 'shell', timeout: '1s', retries: 0, config: { command: 'sleep 30' } }] });
+    expect(timedOut.status).toBe('failed');
+    expect(detail.tasks.find((t) => t.taskId === 'hang')?.errorCode).toBe('TASK_TIMEOUT');
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+    // The timeout reached the worker: the command was stopped, not left to sleep its 30 s.
+    const redis = new Redis(deployment.redisUrl);
+    try {
+      const registry = new WorkerRegistry(redis, deployment.prefix);
+      let busy = true;
+      for (let i = 0; i < 60 && busy; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        busy = (await registry.list()).some((w) => w.tasks.some((t) => t.runId === timedOut.id));
+      }
+      expect(busy).toBe(false);
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
+
   it('never dispatches a task twice with two servers on the same store', async () => {
     const second = await newServer();
     try {
