@@ -14,7 +14,8 @@ try {
   const file = path.join(work, 'events.ndjson');
   const written = await writeEventsFile(file, events, 3);
   // DuckDB's memory_limit covers its buffer manager, not everything it allocates: at ten million
-  // events a 512MB limit peaked near 1.2 GiB of RSS here, a 384MB one near 0.8 GiB.
+  // events a 512MB limit peaked near 1.2 GiB of RSS here, a 384MB one near 0.8 GiB (0.9-1.0 GiB
+  // on a slower machine). 256MB is too little: the NDJSON pass's line buffers alone take 256MB.
   const run = await runFilePipeline({ work, file, memoryLimit: '384MB', id: 'memory_path' });
   if (run.rows !== events) throw new Error(`wrote ${run.rows} rows, expected ${events}`);
   // maxRSS is in KiB and covers the whole process: JS heap and DuckDB's native memory.

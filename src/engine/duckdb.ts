@@ -91,6 +91,11 @@ export class DuckDb {
       // Extensions beyond the built-in parquet/json/icu cannot be downloaded here; fail fast instead of trying.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'true',
+      // A partitioned COPY buffers each partition's rows up to this many before writing them
+      // (DuckDB's default, 524,288, is more than most date partitions ever hold, so everything
+      // waited to the end, beyond memory_limit: 1.0-1.2 GiB of RSS at ten million events against
+      // 0.9 with one row group, DuckDB's row_group_size, here).
+      partitioned_write_flush_threshold: '122880',
     };
     if (options.threads) config.threads = String(options.threads);
     if (options.tempDir) {
