@@ -88,6 +88,12 @@ export interface ScanResult {
   inPlaceFiles?: string[];
   /** How many rows `sql` yields, when the scan already knows (saves a count). */
   rows?: number;
+  /**
+   * Local zstd Parquet files, made by this scan, that hold exactly the rows of `sql` in order: a
+   * source without an output contract takes them as its dataset's files instead of writing the
+   * rows again. They belong to the scan until its cleanup.
+   */
+  parquetFiles?: string[];
   /** Why `inPlaceFiles` is left out, when the connector reads files (for the task's log). */
   notInPlace?: string;
   /** Called once the task no longer needs the scanned files. */

@@ -159,6 +159,26 @@ export class DataSession {
   }
 
   /**
+   * Stages Parquet files that already hold the rows (zstd, as `stage` writes them), in order, as
+   * a version of `dataset` with one file each. The files go to storage as `stage`'s own file
+   * does (a local storage moves them).
+   */
+  async stageFiles(dataset: string, files: readonly string[], options: StageOptions = {}): Promise<DatasetVersionRecord> {
+    if (files.length === 0) throw new PlatformError('INTERNAL', `no files to stage for '${dataset}'`);
+    const { schema, rows } = await this.describeAndCount(`read_parquet([${files.map(quoteLiteral).join(', ')}])`);
+    const keys: string[] = [];
+    let bytes = 0;
+    for (const [n, file] of files.entries()) {
+      // One key per run, task, dataset and part: a retry overwrites its own staging.
+      const key = `datasets/${sanitize(dataset)}/${this.task.runId}/${sanitize(this.task.taskId)}-part-${String(n).padStart(5, '0')}.parquet`;
+      bytes += (await stat(file)).size;
+      await this.options.storage.put(file, key);
+      keys.push(key);
+    }
+    return this.record(dataset, { files: keys, view: null, rows, bytes, schema, stats: options.stats ?? {} });
+  }
+
+  /**
    * Records the rows of a SELECT as a staged view version of `dataset`: nothing is written; the
    * version keeps the SELECT over the input versions this session read and over `files`, read
    * in place (their size and modification time are pinned). Its rows are counted now.

@@ -47,6 +47,9 @@ describe('data pipelines', () => {
     });
     expect(result.status, result.error ?? '').toBe('succeeded');
     expect(tasks.generate?.output).toMatchObject({ rows_out: 5000, rejects: 0 });
+    // The generator's Parquet part became the dataset's file as it was (not written again).
+    const raw = await t.platform.datasets.get('raw_events');
+    expect(raw.versions[0]?.files).toEqual([expect.stringMatching(/\/generate-part-00000\.parquet$/)]);
     expect(tasks.flatten?.output).toMatchObject({ rows_in: 5000, rows_out: 5000 });
     const preview = await t.platform.datasets.preview('daily_by_type', { limit: 100 });
     expect(preview.rows.reduce((sum, r) => sum + Number(r.events), 0)).toBe(5000);

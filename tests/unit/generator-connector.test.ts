@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordBatch } from '../../src/connectors/connector.ts';
@@ -241,6 +241,31 @@ describe('generator connector', () => {
       expect(generatorConnector.columnTypes?.(ctx)).toEqual(GENERATOR_COLUMNS);
       const [relation] = (await generatorConnector.discover?.(ctx)) ?? [];
       expect(relation?.columns.map((c) => c.name)).toEqual(Object.keys(GENERATOR_COLUMNS));
+    } finally {
+      session.close();
+      duck.close();
+      await ctx.dispose();
+    }
+  });
+
+  it('scans into Parquet parts that hold the events in order, and removes them on cleanup', async () => {
+    const config = generatorConfigSchema.parse({ seed: 5, count: 12_345, batch_size: 5000 });
+    const ctx = await createConnectorContext({ config });
+    const duck = await DuckDb.create();
+    const session = await duck.session();
+    try {
+      const scan = await createGeneratorConnector({ partEvents: 5000 }).scan?.({ ...ctx, duck: session });
+      expect(scan?.rows).toBe(12_345);
+      expect(scan?.parquetFiles).toHaveLength(3);
+      const ids = (await session.all(`SELECT event_id::VARCHAR AS id FROM (${scan?.sql})`)).map((r) => r.id);
+      const generator = await EventGenerator.create(config);
+      expect(ids).toEqual(generator.records(0, 12_345).map((r) => r.event_id));
+      await scan?.cleanup?.();
+      for (const file of scan?.parquetFiles ?? []) await expect(readFile(file)).rejects.toThrow();
+
+      const none = await createGeneratorConnector().scan?.({ ...ctx, config: generatorConfigSchema.parse({ seed: 5, count: 0 }), duck: session });
+      expect(await session.all(`SELECT count(*)::INTEGER AS n FROM (${none?.sql})`)).toEqual([{ n: 0 }]);
+      expect((await session.all(`DESCRIBE ${none?.sql}`)).map((c) => c.column_type)).toEqual(Object.values(GENERATOR_COLUMNS));
     } finally {
       session.close();
       duck.close();

@@ -53,7 +53,10 @@ export function createSourceTaskKind(dataPlane: () => DataPlane, connectors: Con
           if (ctx.config.materialize === 'view' && !inPlace) ctx.log.warn(`${output} is kept as a table, not a view: ${read.notInPlace ?? 'the read uses temp files'}`);
           // The contract may drop rows (rejects); the scan's own count holds only without it.
           const rows = contract.sql === read.sql ? read.rows : undefined;
-          version = inPlace ? await session.stageView(output, contract.sql, { stats, files: inPlace, rows }) : await session.stage(output, contract.sql, { stats });
+          if (inPlace) version = await session.stageView(output, contract.sql, { stats, files: inPlace, rows });
+          // Parquet the scan made already holds the rows, unless the contract changes them.
+          else if (read.parquetFiles && contract.sql === read.sql) version = await session.stageFiles(output, read.parquetFiles, { stats });
+          else version = await session.stage(output, contract.sql, { stats });
           const rejectParts = [read.rejectsSql, contract.rejectsSql].filter((s): s is string => Boolean(s));
           if (rejectParts.length > 0) rejects = await session.stageRejects(output, rejectParts.map((s) => `SELECT raw, reason, source FROM (${s})`).join(' UNION ALL '));
         } finally {
