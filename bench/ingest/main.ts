@@ -9,8 +9,9 @@
  * - Each figure is the median of INGEST_REPEATS runs (default 3), after one raw run that warms
  *   the file cache, taken in turns so that a slow spell of the machine hits all of them.
  * - generator path: a pipeline whose source is the generator itself, to Parquet.
- * - memory: the file path at ten million events in a child process, its peak RSS; and the
- *   compression ratio (NDJSON bytes / Parquet bytes).
+ * - memory: the file path at ten million events in a child process, its peak RSS (the events
+ *   file is written by this process first); and the compression ratio (NDJSON bytes / Parquet
+ *   bytes).
  *
  * INGEST_EVENTS and INGEST_MEMORY_EVENTS override the sizes (for a quick run).
  * Writes bench/results/ingest.json.
@@ -51,12 +52,27 @@ async function rawDuckDb(file: string, outDir: string, memoryLimit: string): Pro
   }
 }
 
-function memoryRun(events: number): { peakRssMiB: number; seconds: number; ndjsonBytes: number; parquetBytes: number } {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'memory-run.ts');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script, String(events)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`memory run failed (exit ${child.status})`);
-  const line = child.stdout.trim().split('\n').pop() ?? '{}';
-  return JSON.parse(line) as { peakRssMiB: number; seconds: number; ndjsonBytes: number; parquetBytes: number };
+interface MemoryFigures {
+  peakRssMiB: number;
+  startRssMiB: number;
+  seconds: number;
+  ndjsonBytes: number;
+  parquetBytes: number;
+}
+
+/** Writes the events file here, then runs the pipeline over it in a child process (memory-run.ts). */
+async function memoryRun(work: string, events: number): Promise<MemoryFigures> {
+  const file = path.join(work, 'memory-events.ndjson');
+  const written = await writeEventsFile(file, events, 3);
+  try {
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'memory-run.ts');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, file, String(events)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    if (child.status !== 0) throw new Error(`memory run failed (exit ${child.status})`);
+    const line = child.stdout.trim().split('\n').pop() ?? '{}';
+    return { ...(JSON.parse(line) as Omit<MemoryFigures, 'ndjsonBytes'>), ndjsonBytes: written.bytes };
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -98,7 +114,7 @@ async function main(): Promise<void> {
     if (platform.rows !== EVENTS || viewRun?.rows !== EVENTS) throw new Error(`platform pipelines wrote ${platform.rows} and ${viewRun?.rows} rows, expected ${EVENTS}`);
 
     console.log(`memory run: the file path at ${MEMORY_EVENTS.toLocaleString()} events in a child process...`);
-    const memory = memoryRun(MEMORY_EVENTS);
+    const memory = await memoryRun(work, MEMORY_EVENTS);
     const result = {
       events: EVENTS,
       platform_events_per_s: Math.round(platformRate),
@@ -111,6 +127,7 @@ async function main(): Promise<void> {
       seconds: { raw: times.raw.map((ms) => +(ms / 1000).toFixed(2)), tables: times.table.map((ms) => +(ms / 1000).toFixed(2)), views: times.view.map((ms) => +(ms / 1000).toFixed(2)), generator: times.generator.map((ms) => +(ms / 1000).toFixed(2)) },
       generator_events_per_s: Math.round(generatorRate),
       peak_rss_mib_10m: memory.peakRssMiB,
+      memory_run_start_rss_mib: memory.startRssMiB,
       memory_run_events: MEMORY_EVENTS,
       memory_run_seconds: memory.seconds,
       compression_ratio: +(memory.ndjsonBytes / memory.parquetBytes).toFixed(2),
