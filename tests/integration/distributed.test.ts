@@ -32,6 +32,22 @@ describe.skipIf(skip)('distributed execution', () => {
     return { run: finished, detail: await platform.getRunDetail(started.id) };
   }
 
+  /** Whether a worker still lists a task of the run after 15 s of checking every 250 ms. */
+  async function workersStillRunning(runId: string): Promise<boolean> {
+    const redis = new Redis(deployment.redisUrl);
+    try {
+      const registry = new WorkerRegistry(redis, deployment.prefix);
+      let busy = true;
+      for (let i = 0; i < 60 && busy; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        busy = (await registry.list()).some((w) => w.tasks.some((t) => t.runId === runId));
+      }
+      return busy;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   beforeAll(async () => {
     db = await createTestPostgresDatabase('dd_test_dist');
     dir = await mkdtemp(path.join(os.tmpdir(), 'dd-dist-'));
@@ -126,18 +142,7 @@ describe.skipIf(skip)('distributed execution', () => {
     expect(cancelled.status).toBe('cancelled');
     expect(Date.now() - begin).toBeLessThan(5000);
     // The worker aborted the command: its registry entry shows no task for long.
-    const redis = new Redis(deployment.redisUrl);
-    try {
-      const registry = new WorkerRegistry(redis, deployment.prefix);
-      let busy = true;
-      for (let i = 0; i < 60 && busy; i++) {
-        await new Promise((r) => setTimeout(r, 250));
-        busy = (await registry.list()).some((w) => w.tasks.some((t) => t.runId === started.id));
-      }
-      expect(busy).toBe(false);
-    } finally {
-      redis.disconnect();
-    }
+    expect(await workersStillRunning(started.id)).toBe(false);
   }, 60_000);
 
   it('times out a task running on a worker, and the worker stops it', async () => {
@@ -147,18 +152,7 @@ describe.skipIf(skip)('distributed execution', () => {
     expect(detail.tasks.find((t) => t.taskId === 'hang')?.errorCode).toBe('TASK_TIMEOUT');
     expect(Date.now() - startedAt).toBeLessThan(10_000);
     // The timeout reached the worker: the command was stopped, not left to sleep its 30 s.
-    const redis = new Redis(deployment.redisUrl);
-    try {
-      const registry = new WorkerRegistry(redis, deployment.prefix);
-      let busy = true;
-      for (let i = 0; i < 60 && busy; i++) {
-        await new Promise((r) => setTimeout(r, 250));
-        busy = (await registry.list()).some((w) => w.tasks.some((t) => t.runId === timedOut.id));
-      }
-      expect(busy).toBe(false);
-    } finally {
-      redis.disconnect();
-    }
+    expect(await workersStillRunning(timedOut.id)).toBe(false);
   }, 60_000);
 
   it('never dispatches a task twice with two servers on the same store', async () => {
