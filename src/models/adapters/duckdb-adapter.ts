@@ -6,6 +6,7 @@
 import { DuckDb, type DuckSession } from '../../engine/duckdb.ts';
 import type { IncrementalOptions, IncrementalOutcome, ModelAdapter, RelationKind, RelationParts, SeedLoadOptions } from './model-adapter.ts';
 import { SqlStatementError } from './sql-statement-error.ts';
+import { mergeIncremental } from './incremental-merge.ts';
 import { sqlQuoting } from './sql-quoting.ts';
 
 /** Options of a DuckDB adapter. */
@@ -58,26 +59,18 @@ export class DuckdbAdapter implements ModelAdapter {
   }
 
   async mergeIncremental(relation: RelationParts, sql: string, options: IncrementalOptions): Promise<IncrementalOutcome> {
-    const q = this.quoting;
-    const temp = q.quoteIdent(`${relation.identifier}__dbt_tmp`);
-    await this.session.run(`DROP TABLE IF EXISTS ${temp}`);
-    await this.wrapped(`CREATE TEMP TABLE ${temp} AS (\n`, sql, '\n)');
-    try {
-      return await this.transaction(async () => {
-        const target = q.relation(relation);
-        let deleted = 0;
-        if (options.uniqueKey.length > 0) {
-          const match = options.uniqueKey.map((k) => `dbt_new.${q.quoteIdent(k)} = ${target}.${q.quoteIdent(k)}`).join(' AND ');
-          deleted = await this.count(`DELETE FROM ${target} WHERE EXISTS (SELECT 1 FROM ${temp} AS dbt_new WHERE ${match})`);
-        }
-        const columns = await this.sharedColumns(target, temp);
-        const list = columns.map((c) => q.quoteIdent(c)).join(', ');
-        const inserted = await this.count(`INSERT INTO ${target} (${list}) SELECT ${list} FROM ${temp}`);
-        return { inserted, deleted };
-      });
-    } finally {
-      await this.session.run(`DROP TABLE IF EXISTS ${temp}`);
-    }
+    return mergeIncremental(
+      {
+        quoting: this.quoting,
+        execute: (statement) => this.count(statement),
+        wrapped: (prefix, body, suffix) => this.wrapped(prefix, body, suffix),
+        columnsOf: async (relationSql) => (await this.session.describe(`SELECT * FROM ${relationSql}`)).map((c) => c.name),
+        transaction: (work) => this.transaction(work),
+      },
+      relation,
+      sql,
+      options,
+    );
   }
 
   async loadSeed(relation: RelationParts, file: string, options: SeedLoadOptions): Promise<number> {
@@ -130,14 +123,6 @@ export class DuckdbAdapter implements ModelAdapter {
 
   private async count(sql: string): Promise<number> {
     return Number((await this.session.one(sql))?.Count ?? 0);
-  }
-
-  private async sharedColumns(target: string, temp: string): Promise<string[]> {
-    // One connection runs one query at a time, so these go one after the other.
-    const existing = await this.session.describe(`SELECT * FROM ${target}`);
-    const incoming = await this.session.describe(`SELECT * FROM ${temp}`);
-    const names = new Set(incoming.map((c) => c.name));
-    return existing.map((c) => c.name).filter((name) => names.has(name));
   }
 
   private async transaction<T>(work: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import { postgresPoolConfig } from '../../connectors/sql/postgres-client.ts';
 import type { IncrementalOptions, IncrementalOutcome, ModelAdapter, RelationKind, RelationParts, SeedLoadOptions } from './model-adapter.ts';
 import { readSeedCsv } from './seed-csv.ts';
 import { SqlStatementError } from './sql-statement-error.ts';
+import { mergeIncremental } from './incremental-merge.ts';
 import { sqlQuoting } from './sql-quoting.ts';
 
 /** Connection settings of a Postgres target. */
@@ -92,26 +93,18 @@ export class PostgresAdapter implements ModelAdapter {
   }
 
   async mergeIncremental(relation: RelationParts, sql: string, options: IncrementalOptions): Promise<IncrementalOutcome> {
-    const q = this.quoting;
-    const temp = q.quoteIdent(`${relation.identifier}__dbt_tmp`);
-    await this.client.query(`DROP TABLE IF EXISTS ${temp}`);
-    await this.wrapped(`CREATE TEMP TABLE ${temp} AS (\n`, sql, '\n)');
-    try {
-      return await this.transaction(async () => {
-        const target = q.relation(relation);
-        let deleted = 0;
-        if (options.uniqueKey.length > 0) {
-          const match = options.uniqueKey.map((k) => `dbt_new.${q.quoteIdent(k)} = ${target}.${q.quoteIdent(k)}`).join(' AND ');
-          deleted = (await this.client.query(`DELETE FROM ${target} WHERE EXISTS (SELECT 1 FROM ${temp} AS dbt_new WHERE ${match})`)).rowCount ?? 0;
-        }
-        const incoming = new Set(await this.columnsOf(temp));
-        const list = (await this.columnsOf(target)).filter((c) => incoming.has(c)).map((c) => q.quoteIdent(c)).join(', ');
-        const inserted = (await this.client.query(`INSERT INTO ${target} (${list}) SELECT ${list} FROM ${temp}`)).rowCount ?? 0;
-        return { inserted, deleted };
-      });
-    } finally {
-      await this.client.query(`DROP TABLE IF EXISTS ${temp}`).catch(() => undefined);
-    }
+    return mergeIncremental(
+      {
+        quoting: this.quoting,
+        execute: async (statement) => (await this.client.query(statement)).rowCount ?? 0,
+        wrapped: (prefix, body, suffix) => this.wrapped(prefix, body, suffix),
+        columnsOf: (relationSql) => this.columnsOf(relationSql),
+        transaction: (work) => this.transaction(work),
+      },
+      relation,
+      sql,
+      options,
+    );
   }
 
   async loadSeed(relation: RelationParts, file: string, options: SeedLoadOptions): Promise<number> {
