@@ -150,12 +150,7 @@ export class DataSession {
   async stage(dataset: string, selectSql: string, options: StageOptions = {}): Promise<DatasetVersionRecord> {
     const file = path.join(this.tempDir, `${sanitize(dataset)}.parquet`);
     await this.duck.run(`COPY (${selectSql}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`);
-    const { schema, rows } = await this.describeAndCount(`read_parquet(${quoteLiteral(file)})`);
-    const bytes = (await stat(file)).size;
-    // One key per run, task and dataset: a retry overwrites its own staging.
-    const key = `datasets/${sanitize(dataset)}/${this.task.runId}/${sanitize(this.task.taskId)}.parquet`;
-    await this.options.storage.put(file, key);
-    return this.record(dataset, { files: [key], view: null, rows, bytes, schema, stats: options.stats ?? {} });
+    return this.stageParquet(dataset, [file], (stem) => `${stem}.parquet`, options);
   }
 
   /**
@@ -165,12 +160,18 @@ export class DataSession {
    */
   async stageFiles(dataset: string, files: readonly string[], options: StageOptions = {}): Promise<DatasetVersionRecord> {
     if (files.length === 0) throw new PlatformError('INTERNAL', `no files to stage for '${dataset}'`);
+    return this.stageParquet(dataset, files, (stem, n) => `${stem}-part-${String(n).padStart(5, '0')}.parquet`, options);
+  }
+
+  /** Describes and counts local Parquet files, puts them in storage under `name(stem, n)` and records the version. */
+  private async stageParquet(dataset: string, files: readonly string[], name: (stem: string, n: number) => string, options: StageOptions): Promise<DatasetVersionRecord> {
     const { schema, rows } = await this.describeAndCount(`read_parquet([${files.map(quoteLiteral).join(', ')}])`);
+    // One key per run, task, dataset (and part): a retry overwrites its own staging.
+    const stem = `datasets/${sanitize(dataset)}/${this.task.runId}/${sanitize(this.task.taskId)}`;
     const keys: string[] = [];
     let bytes = 0;
     for (const [n, file] of files.entries()) {
-      // One key per run, task, dataset and part: a retry overwrites its own staging.
-      const key = `datasets/${sanitize(dataset)}/${this.task.runId}/${sanitize(this.task.taskId)}-part-${String(n).padStart(5, '0')}.parquet`;
+      const key = name(stem, n);
       bytes += (await stat(file)).size;
       await this.options.storage.put(file, key);
       keys.push(key);

@@ -358,7 +358,7 @@ export class RunEngine {
     try {
       if (this.executor.reattach) {
         // Lines recorded before the restart are not recorded again when the executor replays them.
-        const loggedLines = (await this.store.getLogs({ runId: active.run.id, taskId, attempt: attempt.number })).length;
+        const loggedLines = await this.store.countLogs({ runId: active.run.id, taskId, attempt: attempt.number });
         handle = await this.executor.reattach({ ...this.dispatchFor(active, taskId, attempt), loggedLines });
       }
     } catch (error) {

@@ -356,13 +356,22 @@ export class KyselyStore implements Store {
   }
 
   async getLogs(filter: LogFilter): Promise<TaskLogRecord[]> {
-    let query = this.#db.selectFrom('task_logs').selectAll().where('run_id', '=', filter.runId);
+    let query = this.#logsOf(filter).selectAll().orderBy('id');
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
+    return (await query.execute()).map(toLog);
+  }
+
+  async countLogs(filter: Omit<LogFilter, 'limit'>): Promise<number> {
+    const row = await this.#logsOf(filter).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  #logsOf(filter: Omit<LogFilter, 'limit'>) {
+    let query = this.#db.selectFrom('task_logs').where('run_id', '=', filter.runId);
     if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId);
     if (filter.attempt !== undefined) query = query.where('attempt', '=', filter.attempt);
     if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
-    query = query.orderBy('id');
-    if (filter.limit !== undefined) query = query.limit(filter.limit);
-    return (await query.execute()).map(toLog);
+    return query;
   }
 
   async listEvents(filter: EventFilter = {}): Promise<EventRecord[]> {

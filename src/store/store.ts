@@ -418,6 +418,8 @@ export interface Store {
   requestCancel(runId: string): Promise<boolean>;
 
   getLogs(filter: LogFilter): Promise<TaskLogRecord[]>;
+  /** How many log lines `getLogs` would give (without `limit`). */
+  countLogs(filter: Omit<LogFilter, 'limit'>): Promise<number>;
   listEvents(filter?: EventFilter): Promise<EventRecord[]>;
   /** The highest event seq so far (0 when there is none): where a follower starts to see only new events. */
   lastEventSeq(): Promise<number>;

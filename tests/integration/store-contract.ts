@@ -397,6 +397,8 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
         expect(await store.getRun(run.id)).toEqual(started);
         expect(await store.getTaskRuns(run.id)).toEqual(taskRuns);
         expect((await store.getLogs({ runId: run.id })).map((l) => l.message)).toEqual(['hello', 'world']);
+        expect(await store.countLogs({ runId: run.id, taskId: 'a', attempt: 1 })).toBe(2);
+        expect(await store.countLogs({ runId: run.id, taskId: 'b' })).toBe(0);
         const events = await store.listEvents({ runId: run.id });
         expect(events.map((e) => e.seq)).toEqual(seqs);
         expect(events[1]).toEqual({ ...makeEvent('task.started', run.id, run.pipelineId, { taskId: 'a' }), seq: seqs[1] });
