@@ -296,6 +296,36 @@ describe('file connector: bad files', () => {
     ]);
   });
 
+  // The cheap whole-file check and the line-by-line pass must agree on every line: which one
+  // runs depends on the rest of the file, and a line's fate must not.
+  it('judges each NDJSON line the same whether or not another line of the file is bad', async () => {
+    const dir = await folder();
+    const lenient = ['{"id":1,}', '{"id":2,"tags":[1,2,]}'];
+    const clean = await scan({ path: await write(dir, 'clean.ndjson', lenient.join('\n') + '\n') });
+    const mixed = await scan({ path: await write(dir, 'mixed.ndjson', [...lenient, '{"id":'].join('\n') + '\n') });
+    expect(clean.rows.map((r) => r.id)).toEqual([1, 2]);
+    expect(clean.rejects).toEqual([]);
+    expect(mixed.rows.map((r) => r.id)).toEqual([1, 2]);
+    expect(mixed.rejects.map((r) => r.reason)).toEqual(['invalid JSON']);
+  });
+
+  it('sets aside a non-object line, an invalid UTF-8 line and an oversized line when no line is malformed JSON', async () => {
+    const dir = await folder();
+    const scalar = await scan({ path: await write(dir, 'scalar.ndjson', '{"id":1}\n42\n{"id":3}\n') });
+    expect(scalar.rows.map((r) => r.id)).toEqual([1, 3]);
+    expect(scalar.rejects).toEqual([{ raw: '42', reason: 'not a JSON object (number)', source: `${dir}/scalar.ndjson:2` }]);
+
+    const badUtf8 = Buffer.concat([Buffer.from('{"id":1}\n{"id":2,"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n{"id":3}\n')]);
+    const encoding = await scan({ path: await write(dir, 'latin.ndjson', badUtf8) });
+    expect(encoding.rows.map((r) => r.id)).toEqual([1, 3]);
+    expect(encoding.rejects.map((r) => [r.reason, r.source])).toEqual([['invalid UTF-8', `${dir}/latin.ndjson:2`]]);
+
+    const huge = `{"id":2,"blob":"${'x'.repeat(9 * 1024 * 1024)}"}`;
+    const oversized = await scan({ path: await write(dir, 'huge.ndjson', `{"id":1}\n${huge}\n{"id":3}\n`) });
+    expect(oversized.rows.map((r) => r.id)).toEqual([1, 3]);
+    expect(oversized.rejects.map((r) => [r.reason, r.source])).toEqual([['line longer than 8388608 bytes', `${dir}/huge.ndjson:2`]]);
+  });
+
   it('keeps partition columns when only some NDJSON files of a partitioned folder have bad lines', async () => {
     const dir = await folder();
     await write(dir, 'events/day=1/a.ndjson', '{"id":1}\n{"id":2}\n');

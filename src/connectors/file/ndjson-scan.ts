@@ -4,9 +4,12 @@
  * lines are first read as text by read_csv with a JSON-typed column: a line that is not JSON
  * fails the cast and lands in DuckDB's rejects table with its exact line number, in parallel.
  *
- * When every line is good (the common case) read_json reads the files themselves. Otherwise the
- * good lines of the files with bad ones are copied to temp NDJSON files that read_json reads
- * with the others, so the columns get exactly the types read_json infers.
+ * That pass costs twice a plain parse of every line, so a cheaper check goes first: DuckDB's
+ * NDJSON object reader, which parses with the same rules as the JSON cast but fails at the first
+ * bad line. When it reads every line as an object (the common case), there are no rejects and
+ * read_json reads the files themselves; when it fails, the full pass finds every bad line. The
+ * good lines of the files with bad ones are then copied to temp NDJSON files that read_json
+ * reads with the others, so the columns get exactly the types read_json infers.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +25,8 @@ import type { SourceFile } from './source-files.ts';
 const NO_DELIMITER = "E'\\x01\\x02\\x03\\x04'";
 /** Longest line read (DuckDB's CSV buffers grow with it: 16 x this per buffer). */
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
+/** Values this close to the limit may be lines over it once their whitespace is counted. */
+const NEAR_LIMIT_BYTES = 64 * 1024;
 
 /** read_csv over the files, one `line` column of the given type. */
 function linesSql(files: readonly SourceFile[], input: ScanInput, type: 'JSON' | 'VARCHAR', extra: string[]): string {
@@ -46,6 +51,8 @@ function linesSql(files: readonly SourceFile[], input: ScanInput, type: 'JSON' |
 const OBJECT_LINE = "CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END";
 /** Valid JSON that is not an object (`42`, `[1]`, `null`). */
 const SCALAR_LINE = "CASE WHEN json_valid(line) THEN json_type(line) <> 'OBJECT' ELSE false END";
+/** What a valid JSON line holds, in JSON's words (json_type says UBIGINT, VARCHAR...). */
+const JSON_KIND = "CASE json_type(line) WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' ELSE 'number' END";
 /** The characters JSON allows around a value, for ltrim. */
 const JSON_WHITESPACE = "' ' || chr(9) || chr(10) || chr(13)";
 
@@ -71,10 +78,37 @@ export async function scanNdjson(input: ScanInput): Promise<ReaderResult> {
   }
 }
 
+/**
+ * The number of rows when every line of every file is a JSON object or blank, or undefined when
+ * some line is not (or the check could not tell): then the full pass finds each bad line. A
+ * line the object reader takes is one the JSON cast takes (both parse with DuckDB's JSON rules:
+ * a trailing comma or NaN passes, a comment or single quotes fail), and it fails on invalid
+ * UTF-8 as the full pass rejects it; lines near the size limit and non-objects go to the full pass.
+ */
+async function countIfAllObjects(input: ScanInput): Promise<number | undefined> {
+  const args = [pathListSql(input.files), ...compressionArg(input.config)];
+  try {
+    // The reader returns each value trimmed: an object starts with `{`; `42` or `[1]` do not.
+    // It reads values past any size, so those near the line limit are left to the full pass.
+    const [row] = await input.duck.all(
+      `SELECT count(*) AS n, count_if(NOT starts_with(json::VARCHAR, '{') OR strlen(json::VARCHAR) > ${MAX_LINE_BYTES - NEAR_LIMIT_BYTES}) AS doubtful
+        FROM read_ndjson_objects(${args.join(', ')})`,
+    );
+    return Number(row?.doubtful ?? 0) === 0 ? Number(row?.n ?? 0) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads every line once to collect the rejects, then picks the files read_json reads. */
 async function collectRejects(input: ScanInput, tables: { errors: string; scans: string; rejects: string }): Promise<ReaderResult> {
   const { duck, files } = input;
   const { errors, scans, rejects } = tables;
+  const readArgs = ["format='newline_delimited'", ...compressionArg(input.config)];
+  const rows = await countIfAllObjects(input);
+  if (rows !== undefined) {
+    return { sql: await pinnedJsonRead(duck, [pathListSql(files), ...readArgs]), rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true, rows };
+  }
   // Counting `line` (not `*`) makes DuckDB cast every line, which is what records the rejects.
   // A line that is valid JSON is an object exactly when it starts with `{`: far cheaper to test
   // than json_type, which parses the line again. The files holding other values are found only
@@ -104,7 +138,6 @@ async function collectRejects(input: ScanInput, tables: { errors: string; scans:
   );
   for (const file of scalarFiles) await addScalarLines(input, file, rejects);
   const bad = await duck.all(`SELECT file, count(*) AS n FROM ${quoteIdent(rejects)} GROUP BY file`);
-  const readArgs = ["format='newline_delimited'", ...compressionArg(input.config)];
   if (bad.length === 0) {
     // Every line is an object or blank (blank lines are skipped by both reads): good lines are the rows.
     return { sql: await pinnedJsonRead(duck, [pathListSql(files), ...readArgs]), rejectsSql: NO_REJECTS_SQL, readsFilesAsIs: true, rows: Number(counts?.good ?? 0) };
@@ -151,7 +184,7 @@ async function addScalarLines(input: ScanInput, file: string, rejects: string): 
   const lines = linesSql([source], input, 'VARCHAR', ['parallel=false', 'ignore_errors=true']);
   await input.duck.run(
     `INSERT INTO ${quoteIdent(rejects)}
-      SELECT line AS raw, 'not a JSON object (' || lower(json_type(line)) || ')' AS reason, ${quoteLiteral(source.name)} || ':' || n AS source, ${quoteLiteral(file)} AS file, n AS line
+      SELECT line AS raw, 'not a JSON object (' || ${JSON_KIND} || ')' AS reason, ${quoteLiteral(source.name)} || ':' || n AS source, ${quoteLiteral(file)} AS file, n AS line
       FROM (SELECT row_number() OVER () AS n, line FROM ${lines})
       WHERE ${SCALAR_LINE}`,
   );
