@@ -27,9 +27,10 @@ export interface TaskDispatch {
   readonly signal: AbortSignal;
   /**
    * Called when the task actually starts (it may wait for a free slot before). An executor that
-   * learns where it runs only later calls it again with the worker; repeats are ignored.
+   * learns where it runs only later calls it again with the worker; repeats are ignored. One
+   * that learns of the start after the fact passes when it was (ms since epoch; default now).
    */
-  onStart(worker?: string): void;
+  onStart(worker?: string, startedAt?: number): void;
   onLog(entry: { stream: LogStream; level: 'debug' | 'info' | 'warn' | 'error'; message: string }): void;
   /**
    * Log lines of this attempt the store holds already, when the attempt is picked up again after

@@ -401,7 +401,7 @@ export class RunEngine {
       baseDir: active.pipeline.baseDir,
       sourcePath: active.pipeline.sourcePath,
       signal: attempt.controller.signal,
-      onStart: (worker) => {
+      onStart: (worker, startedAt) => {
         if (!attempt.live) return;
         if (attempt.started) {
           // The executor names the worker after the start: record it on the running attempt.
@@ -412,12 +412,14 @@ export class RunEngine {
           return;
         }
         attempt.started = true;
-        attempt.startedAt = this.clock.now();
+        attempt.startedAt = this.startTime(active, taskId, startedAt);
         attempt.worker = worker;
         this.writer.attempt(this.attemptRecord(active, taskId, attempt, 'running'));
         this.setTask(active, taskId, 'running', { startedAt: iso(attempt.startedAt) });
         if (timeoutMs !== undefined) {
-          attempt.timeoutTimer = this.clock.setTimeout(() => this.timeOut(active, taskId, attempt, timeoutMs), timeoutMs);
+          // A start learnt late (from a remote worker) leaves the rest of the timeout.
+          const left = Math.max(0, timeoutMs - (this.clock.now() - attempt.startedAt));
+          attempt.timeoutTimer = this.clock.setTimeout(() => this.timeOut(active, taskId, attempt, timeoutMs), left);
         }
       },
       onLog: (entry) => {
@@ -429,6 +431,17 @@ export class RunEngine {
         logger.debug({ stream: entry.stream }, entry.message);
       },
     };
+  }
+
+  /**
+   * When an attempt started: the executor's word for it when it has one, kept between the task's
+   * queueing and now (another machine's clock may be off), else now.
+   */
+  private startTime(active: ActiveRun, taskId: string, reported: number | undefined): number {
+    const now = this.clock.now();
+    if (reported === undefined || !Number.isFinite(reported)) return now;
+    const queuedAt = Date.parse((active.state.get(taskId) as TaskRunRecord).queuedAt ?? '');
+    return Math.min(now, Number.isNaN(queuedAt) ? reported : Math.max(queuedAt, reported));
   }
 
   private timeOut(active: ActiveRun, taskId: string, attempt: Attempt, timeoutMs: number): void {

@@ -133,6 +133,40 @@ describe.skipIf(skip)('distributed execution', () => {
     expect(detail.attempts.find((a) => a.taskId === 'light')?.worker).not.toBe(heavyId);
   }, 60_000);
 
+  // The start is the worker's word: a quick task reports it with its outcome, a longer one as
+  // job progress while it runs (the queue's `active` event is not used).
+  it('records when each task started on its worker, quick ones and long ones', async () => {
+    await server.registerSpec({
+      id: 'dist_starts',
+      tasks: [
+        { id: 'quick', kind: 'sleep', config: { duration: '120ms' } },
+        { id: 'long', kind: 'sleep', config: { duration: '1500ms' }, depends_on: ['quick'] },
+      ],
+    });
+    const started = await server.triggerRun('dist_starts');
+    let seenRunning: { startedAt: string | null } | undefined;
+    for (let i = 0; i < 300 && !seenRunning; i++) {
+      const long = (await server.getRunDetail(started.id)).tasks.find((t) => t.taskId === 'long');
+      if (long?.status === 'running') seenRunning = long;
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+    const finished = await server.waitForRun(started.id);
+    expect(finished.status).toBe('succeeded');
+    expect(seenRunning?.startedAt).toBeTruthy();
+    const detail = await server.getRunDetail(started.id);
+    for (const [taskId, ms] of [['quick', 120], ['long', 1500]] as const) {
+      const task = detail.tasks.find((t) => t.taskId === taskId);
+      const attempt = detail.attempts.find((a) => a.taskId === taskId);
+      const [queued, start, end] = [task?.queuedAt, attempt?.startedAt, attempt?.finishedAt].map((t) => Date.parse(t ?? ''));
+      // The attempt covers the sleep, not just the moment the server heard of its end.
+      expect(start).toBeGreaterThanOrEqual(queued as number);
+      expect((end as number) - (start as number)).toBeGreaterThanOrEqual(ms - 5);
+      expect(task?.startedAt).toBe(attempt?.startedAt);
+    }
+    // A long task showed as running from its start, well before it ended.
+    expect(Date.parse(detail.attempts.find((a) => a.taskId === 'long')?.finishedAt ?? '') - Date.parse(seenRunning?.startedAt ?? '')).toBeGreaterThanOrEqual(1400);
+  }, 60_000);
+
   it('cancels a run whose task is running on a worker', async () => {
     await server.registerSpec({ id: 'dist_cancel', tasks: [{ id: 'nap', kind: 'shell', config: { command: 'sleep 30' } }, { id: 'after', kind: 'noop', depends_on: ['nap'] }] });
     const started = await server.triggerRun('dist_cancel');

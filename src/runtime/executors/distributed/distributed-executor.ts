@@ -1,7 +1,8 @@
 /**
  * The distributed executor: each ready task becomes a BullMQ job on its pool's queue, and
  * `datadog worker` processes run it. The run engine stays where it is; this only places the
- * attempt and reports back: started (the queue's `active` event, or job progress), logs (live
+ * attempt and reports back: started (job progress from a task still running after a moment,
+ * else the start time the outcome carries), logs (live
  * over Redis pub/sub, and the rest with the outcome: see AttemptLogs), outcome (the job's return
  * value, through QueueEvents). Cancellation and timeouts reach the worker through a
  * cancel channel. Job ids are deterministic per attempt, so a re-dispatch never adds a second job.
@@ -135,12 +136,12 @@ export class DistributedExecutor implements Executor {
     const waiter = this.waiters.get(jobId);
     if (!waiter) return;
     this.waiters.delete(jobId);
-    // The worker's outcome names it (the `active` event does not), and reports the start if the
-    // event was missed. An outcome made here (cancelled, lost) has no worker and no start.
-    if (outcome.worker) waiter.dispatch.onStart(outcome.worker);
+    // The worker's outcome names it and says when it started (a quick task reports its start
+    // only here). An outcome made here (cancelled, lost) has no worker and no start.
+    if (outcome.worker) waiter.dispatch.onStart(outcome.worker, outcome.startedAt);
     // Before the end: the attempt's lines are recorded ahead of its final state.
     if (outcome.logs) waiter.logs.final(outcome.logs);
-    const { worker: _worker, logs: _logs, ...result } = outcome;
+    const { worker: _worker, startedAt: _startedAt, logs: _logs, ...result } = outcome;
     waiter.resolve(result as TaskOutcome);
   }
 
@@ -156,7 +157,7 @@ export class DistributedExecutor implements Executor {
       if (state === 'failed') this.settle(jobId, lostOutcome(done.failedReason || 'the task job failed'));
       else if (done.returnvalue !== null && done.returnvalue !== undefined) this.settle(jobId, parseOutcome(done.returnvalue));
     } else if (state === 'active') {
-      this.waiters.get(jobId)?.dispatch.onStart(job.processedBy || undefined);
+      this.waiters.get(jobId)?.dispatch.onStart(job.processedBy || undefined, job.processedOn);
     }
   }
 
@@ -201,15 +202,15 @@ export class DistributedExecutor implements Executor {
       throw error;
     });
     const events = new QueueEvents(name, { connection, prefix: this.prefix, lastEventId: last?.[0] ?? '0-0' });
-    // A worker taking the job is the attempt's start; the worker names itself later (progress)
-    // or with the outcome, so a no-op task costs no Redis call of its own for its start.
-    events.on('active', ({ jobId }) => this.waiters.get(jobId)?.dispatch.onStart(undefined));
+    // The queue's `active` event is not the start: acting on it would cost every task an engine
+    // transition and a store write of its own (and a chain of quick tasks one per hop, measured
+    // at about a fifth of its latency here). The worker reports the start itself (see settle).
     events.on('duplicated', ({ jobId }) => void this.settleFromState(queue, jobId));
     events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseOutcome(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, lostOutcome(failedReason || 'the task job failed')));
     events.on('progress', ({ jobId, data }) => {
       const progress = data as unknown as TaskJobProgress;
-      if (progress && typeof progress === 'object' && progress.event === 'started') this.waiters.get(jobId)?.dispatch.onStart(progress.worker);
+      if (progress && typeof progress === 'object' && progress.event === 'started') this.waiters.get(jobId)?.dispatch.onStart(progress.worker, progress.startedAt);
     });
     events.on('error', (error) => this.options.logger.debug({ err: error }, 'queue events error'));
     this.events.set(name, events);

@@ -15,13 +15,17 @@ export interface TaskJobData {
   baseDir: string;
 }
 
-/** What the worker sends back as the job's return value: the outcome, which worker ran it, and its log lines. */
-export type TaskJobResult = TaskOutcome & { worker?: string; logs?: TaskLogTail };
+/**
+ * What the worker sends back as the job's return value: the outcome, which worker ran it, when
+ * it started (ms since epoch, by the worker's clock), and its log lines.
+ */
+export type TaskJobResult = TaskOutcome & { worker?: string; startedAt?: number; logs?: TaskLogTail };
 
-/** Progress messages a worker publishes on its job. */
+/** Progress messages a worker publishes on its job: a task still running names its worker and start. */
 export interface TaskJobProgress {
   event: 'started';
   worker: string;
+  startedAt?: number;
 }
 
 /** One log line of a task. */

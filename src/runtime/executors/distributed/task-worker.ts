@@ -17,7 +17,7 @@ import type { TaskDispatch } from '../../executor.ts';
 import type { LoadedPipeline } from '../../loaded-pipeline.ts';
 import { runTask } from '../../task-runner.ts';
 import { LogTail } from './log-tail.ts';
-import { channels, queueName, taskJobId, type TaskJobData, type TaskJobResult, type TaskLogEntry, type TaskLogMessage } from './task-job.ts';
+import { channels, queueName, taskJobId, type TaskJobData, type TaskJobProgress, type TaskJobResult, type TaskLogEntry, type TaskLogMessage } from './task-job.ts';
 import { WorkerRegistry, type WorkerInfo } from './worker-registry.ts';
 
 export interface TaskWorkerOptions {
@@ -48,8 +48,11 @@ function taskIndex(pipeline: LoadedPipeline): Map<string, TaskSpec> {
   }
   return index;
 }
-/** A task running longer than this reports which worker holds it (shorter ones say so when done). */
-const NAME_WORKER_AFTER_MS = 200;
+/**
+ * A task running longer than this reports its start and worker as job progress; a shorter one
+ * reports them with its outcome, so it costs no Redis call and no server wake-up of its own.
+ */
+const REPORT_START_AFTER_MS = 200;
 
 export class TaskWorker {
   readonly id: string;
@@ -144,7 +147,8 @@ export class TaskWorker {
     const data = job.data;
     const jobId = job.id ?? taskJobId(data.runId, data.taskId, data.attempt);
     const controller = new AbortController();
-    this.running.set(jobId, { controller, taskId: data.taskId, runId: data.runId, startedAt: new Date().toISOString() });
+    const startedAt = Date.now();
+    this.running.set(jobId, { controller, taskId: data.taskId, runId: data.runId, startedAt: new Date(startedAt).toISOString() });
     // Lines go out live every LOG_FLUSH_MS, and the last of them again with the outcome.
     const delivery = randomUUID().slice(0, 8);
     const tail = new LogTail(OUTCOME_LOG_BYTES);
@@ -160,7 +164,7 @@ export class TaskWorker {
       pending = [];
       void this.publisher.publish(this.channels.logs, JSON.stringify(message)).catch(() => undefined);
     };
-    const withLogs = (result: TaskJobResult): TaskJobResult => (tail.count > 0 ? { ...result, logs: tail.snapshot(delivery) } : result);
+    const withLogs = (result: TaskJobResult): TaskJobResult => (tail.count > 0 ? { ...result, startedAt, logs: tail.snapshot(delivery) } : { ...result, startedAt });
     try {
       const pipeline = await this.options.platform.loadPipeline(data.pipelineId, data.pipelineVersion);
       const task = taskIndex(pipeline).get(data.taskId);
@@ -186,9 +190,10 @@ export class TaskWorker {
           flushTimer ??= setTimeout(flush, LOG_FLUSH_MS);
         },
       };
-      // The server sees the start from the queue's `active` event and the worker from the
-      // outcome; a task still running after a moment names its worker now, for the run page.
-      nameTimer = setTimeout(() => void job.updateProgress({ event: 'started', worker: this.id }).catch(() => undefined), NAME_WORKER_AFTER_MS);
+      // A task still running after a moment reports its start now, for the run page (and the
+      // engine's timeout, which counts from it); a quick one reports it with its outcome.
+      const progress: TaskJobProgress = { event: 'started', worker: this.id, startedAt };
+      nameTimer = setTimeout(() => void job.updateProgress(progress).catch(() => undefined), REPORT_START_AFTER_MS);
       const outcome = await runTask(dispatch, { kinds: this.options.platform.taskKinds, home: this.options.platform.config.home });
       if (controller.signal.aborted && outcome.status !== 'succeeded') {
         return withLogs({ status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id });
