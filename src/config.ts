@@ -9,6 +9,11 @@ export interface PlatformConfig {
   home: string;
   /** Postgres URL for the metadata store (DATABASE_URL); SQLite in `home` when absent. */
   databaseUrl?: string;
+  /**
+   * Whether the Postgres store may use prepared statements (DATADOG_PG_PREPARED_STATEMENTS,
+   * default true); false behind a pooler that cannot keep them, such as PgBouncer in transaction mode.
+   */
+  pgPreparedStatements: boolean;
   /** Most tasks running at once in this process (DATADOG_CONCURRENCY). */
   concurrency: number;
   /** Sizes of named task pools. */
@@ -49,6 +54,7 @@ export function resolveConfig(input: PlatformConfigInput = {}, env: NodeJS.Proce
     logLevel: input.logLevel ?? env.LOG_LEVEL ?? 'info',
     host: input.host ?? env.HOST ?? '127.0.0.1',
     port: input.port ?? (env.PORT ? Number(env.PORT) : 8000),
+    pgPreparedStatements: input.pgPreparedStatements ?? !/^(false|0|no|off)$/i.test(env.DATADOG_PG_PREPARED_STATEMENTS ?? ''),
   };
   const storageUrl = input.storageUrl ?? env.DATADOG_STORAGE_URL;
   if (storageUrl) config.storageUrl = storageUrl;

@@ -313,7 +313,9 @@ export async function createPlatform(options: CreatePlatformOptions = {}): Promi
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   await mkdir(config.home, { recursive: true });
-  const store = options.store ?? createStore({ home: config.home, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const store =
+    options.store ??
+    createStore({ home: config.home, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), preparedStatements: config.pgPreparedStatements });
   const report = await store.migrate();
   if (report.error) throw new PlatformError('INTERNAL', `store migration failed: ${report.error}`);
   const connectors = registerBuiltinConnectors(new ConnectorRegistry());

@@ -19,6 +19,8 @@ export interface CreateStoreOptions {
   home: string;
   /** Pool size for Postgres. */
   poolSize?: number;
+  /** Whether Postgres may use prepared statements (default true; see PostgresStoreOptions). */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -32,7 +34,11 @@ export function createStore(options: CreateStoreOptions): Store {
   const url = options.databaseUrl?.trim();
   if (!url) return createSqliteStore({ path: join(options.home, 'metadata.db') });
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    return createPostgresStore({ connectionString: url, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
+    return createPostgresStore({
+      connectionString: url,
+      ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+      ...(options.preparedStatements === false ? { preparedStatements: false } : {}),
+    });
   }
   return createSqliteStore({ path: sqlitePath(url) });
 }
