@@ -38,20 +38,25 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
-async function rawDuckDb(file: string, outDir: string, memoryLimit: string): Promise<number> {
+/** Milliseconds raw DuckDB SQL takes to run `statements` in turn, in a database of its own. */
+async function timedRawSql(memoryLimit: string, statements: string[]): Promise<number> {
   const duck = await DuckDb.create({ memoryLimit });
   const session = await duck.session();
   try {
     const started = performance.now();
-    await session.run(
-      `COPY (${FLAT_EVENT_SELECT} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited')) ` +
-        `TO ${quoteLiteral(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), OVERWRITE_OR_IGNORE true)`,
-    );
+    for (const statement of statements) await session.run(statement);
     return performance.now() - started;
   } finally {
     session.close();
     duck.close();
   }
+}
+
+const PARTITIONED_ZSTD = 'FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), OVERWRITE_OR_IGNORE true';
+
+/** Raw DuckDB SQL doing the file path in one statement: the file, flattened, to the partitioned output. */
+function rawDuckDb(file: string, outDir: string, memoryLimit: string): Promise<number> {
+  return timedRawSql(memoryLimit, [`COPY (${FLAT_EVENT_SELECT} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited')) TO ${quoteLiteral(outDir)} (${PARTITIONED_ZSTD})`]);
 }
 
 /**
@@ -60,19 +65,15 @@ async function rawDuckDb(file: string, outDir: string, memoryLimit: string): Pro
  * whose two intermediate datasets are such writes.
  */
 async function rawDuckDbStaged(file: string, outDir: string, memoryLimit: string): Promise<number> {
-  const duck = await DuckDb.create({ memoryLimit });
-  const session = await duck.session();
-  const raw = path.join(path.dirname(outDir), `${path.basename(outDir)}-raw.parquet`);
-  const flat = path.join(path.dirname(outDir), `${path.basename(outDir)}-flat.parquet`);
+  const raw = `${outDir}-raw.parquet`;
+  const flat = `${outDir}-flat.parquet`;
   try {
-    const started = performance.now();
-    await session.run(`COPY (SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited')) TO ${quoteLiteral(raw)} (FORMAT parquet, COMPRESSION zstd)`);
-    await session.run(`COPY (${FLAT_EVENT_SELECT} FROM read_parquet(${quoteLiteral(raw)})) TO ${quoteLiteral(flat)} (FORMAT parquet, COMPRESSION zstd)`);
-    await session.run(`COPY (SELECT * FROM read_parquet(${quoteLiteral(flat)})) TO ${quoteLiteral(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), OVERWRITE_OR_IGNORE true)`);
-    return performance.now() - started;
+    return await timedRawSql(memoryLimit, [
+      `COPY (SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited')) TO ${quoteLiteral(raw)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (${FLAT_EVENT_SELECT} FROM read_parquet(${quoteLiteral(raw)})) TO ${quoteLiteral(flat)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT * FROM read_parquet(${quoteLiteral(flat)})) TO ${quoteLiteral(outDir)} (${PARTITIONED_ZSTD})`,
+    ]);
   } finally {
-    session.close();
-    duck.close();
     await rm(raw, { force: true });
     await rm(flat, { force: true });
   }

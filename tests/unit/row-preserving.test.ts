@@ -1,21 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDb, type DuckSession } from '../../src/engine/duckdb.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { preservesRows } from '../../src/engine/row-preserving.ts';
+import { useDuckSuite } from '../helpers/duck-suite.ts';
 
 describe('preservesRows', () => {
-  let db: DuckDb;
-  let session: DuckSession;
-  let dir: string;
+  const suite = useDuckSuite('dd-rows-');
   let events: string;
   let lines: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'dd-rows-'));
-    db = await DuckDb.create({ threads: 2 });
-    session = await db.session();
+    const { session, dir } = suite;
     events = `read_parquet('${path.join(dir, 'events.parquet')}')`;
     await session.run(
       `COPY (SELECT i AS id, i % 3 AS kind, {'name': 'u' || i, 'tags': [i, i + 1]} AS user FROM range(100) t(i)) TO '${path.join(dir, 'events.parquet')}' (FORMAT parquet)`,
@@ -23,16 +17,11 @@ describe('preservesRows', () => {
     await session.run(`COPY (SELECT i AS id, {'a': i} AS s FROM range(50) t(i)) TO '${path.join(dir, 'lines.ndjson')}' (FORMAT json)`);
     lines = `read_json('${path.join(dir, 'lines.ndjson')}', format = 'newline_delimited')`;
   });
-  afterAll(async () => {
-    session.close();
-    db.close();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('is true for projections and sorts over one plain file scan', async () => {
-    expect(await preservesRows(session, `SELECT id, user.name AS user_name, CAST(kind AS VARCHAR) AS k FROM ${events}`)).toBe(true);
-    expect(await preservesRows(session, `WITH a AS (SELECT * FROM ${events}), b AS (SELECT id * 2 AS twice, * FROM a) SELECT * FROM b ORDER BY twice DESC`)).toBe(true);
-    expect(await preservesRows(session, `SELECT s.a AS a FROM ${lines}`)).toBe(true);
+    expect(await preservesRows(suite.session, `SELECT id, user.name AS user_name, CAST(kind AS VARCHAR) AS k FROM ${events}`)).toBe(true);
+    expect(await preservesRows(suite.session, `WITH a AS (SELECT * FROM ${events}), b AS (SELECT id * 2 AS twice, * FROM a) SELECT * FROM b ORDER BY twice DESC`)).toBe(true);
+    expect(await preservesRows(suite.session, `SELECT s.a AS a FROM ${lines}`)).toBe(true);
   });
 
   it('is false for anything that can add or drop rows', async () => {
@@ -48,6 +37,6 @@ describe('preservesRows', () => {
       `SELECT id, row_number() OVER () AS n FROM ${events}`,
       `SELECT 1 AS one`,
     ];
-    for (const sql of cases) expect(await preservesRows(session, sql), sql).toBe(false);
+    for (const sql of cases) expect(await preservesRows(suite.session, sql), sql).toBe(false);
   });
 });

@@ -155,7 +155,7 @@ export class TaskWorker {
     let pending: TaskLogEntry[] = [];
     let pendingFrom = 0;
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
-    let nameTimer: ReturnType<typeof setTimeout> | undefined;
+    let startTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = (): void => {
       flushTimer = undefined;
       if (pending.length === 0) return;
@@ -164,7 +164,8 @@ export class TaskWorker {
       pending = [];
       void this.publisher.publish(this.channels.logs, JSON.stringify(message)).catch(() => undefined);
     };
-    const withLogs = (result: TaskJobResult): TaskJobResult => (tail.count > 0 ? { ...result, startedAt, logs: tail.snapshot(delivery) } : { ...result, startedAt });
+    // What goes back with every outcome: when the attempt started, and its last log lines.
+    const reported = (result: TaskJobResult): TaskJobResult => ({ ...result, startedAt, ...(tail.count > 0 ? { logs: tail.snapshot(delivery) } : {}) });
     try {
       const pipeline = await this.options.platform.loadPipeline(data.pipelineId, data.pipelineVersion);
       const task = taskIndex(pipeline).get(data.taskId);
@@ -193,15 +194,15 @@ export class TaskWorker {
       // A task still running after a moment reports its start now, for the run page (and the
       // engine's timeout, which counts from it); a quick one reports it with its outcome.
       const progress: TaskJobProgress = { event: 'started', worker: this.id, startedAt };
-      nameTimer = setTimeout(() => void job.updateProgress(progress).catch(() => undefined), REPORT_START_AFTER_MS);
+      startTimer = setTimeout(() => void job.updateProgress(progress).catch(() => undefined), REPORT_START_AFTER_MS);
       const outcome = await runTask(dispatch, { kinds: this.options.platform.taskKinds, home: this.options.platform.config.home });
       if (controller.signal.aborted && outcome.status !== 'succeeded') {
-        return withLogs({ status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id });
+        return reported({ status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id });
       }
       // The worker rides along so the server can name it even if it missed the start event.
-      return withLogs({ ...outcome, worker: this.id });
+      return reported({ ...outcome, worker: this.id });
     } finally {
-      if (nameTimer) clearTimeout(nameTimer);
+      if (startTimer) clearTimeout(startTimer);
       if (flushTimer) clearTimeout(flushTimer);
       flush();
       this.running.delete(jobId);
