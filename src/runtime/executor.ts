@@ -37,6 +37,12 @@ export interface TaskDispatch {
    * a restart: an executor that replays an attempt's lines skips these.
    */
   readonly loggedLines?: number;
+  /**
+   * Set on a task's first dispatch after its run was taken over from an engine that stopped: that
+   * engine may have dispatched this same attempt before it could record it. An executor whose
+   * dispatches outlive the engine looks for the earlier one.
+   */
+  readonly mayRepeat?: boolean;
 }
 
 /** An error in a form that survives serialisation between processes. */

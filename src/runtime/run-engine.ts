@@ -71,6 +71,8 @@ interface ActiveRun {
   inFlight: Map<string, Attempt>;
   retryTimers: Map<string, TimerHandle>;
   unfinished: number;
+  /** Tasks whose next dispatch may repeat one made by the engine this run was taken over from. */
+  mayRepeat: Set<string>;
   cancelling: boolean;
   done: Promise<RunRecord>;
   resolveDone: (run: RunRecord) => void;
@@ -186,7 +188,10 @@ export class RunEngine {
     }
     run.owner = this.owner;
     this.logger.info({ run_id: runId, pipeline_id: run.pipelineId, reattaching: reattach.size }, 'resuming run');
-    this.drive(run, pipeline, taskRuns);
+    // The stopped engine records a dispatch after making it: any unfinished task may have one
+    // under way that the store does not show (its attempt number is then the one dispatched next).
+    const mayRepeat = new Set(taskRuns.filter((t) => !isTerminalTaskStatus(t.status)).map((t) => t.taskId));
+    this.drive(run, pipeline, taskRuns, mayRepeat);
     const active = this.active.get(runId);
     if (active) await Promise.all([...reattach].map((taskId) => this.reattachAttempt(active, taskId)));
     return true;
@@ -235,7 +240,7 @@ export class RunEngine {
 
   // ---- planning -------------------------------------------------------------------------
 
-  private drive(run: RunRecord, pipeline: LoadedPipeline, taskRuns: TaskRunRecord[]): void {
+  private drive(run: RunRecord, pipeline: LoadedPipeline, taskRuns: TaskRunRecord[], mayRepeat = new Set<string>()): void {
     let resolveDone!: (run: RunRecord) => void;
     const done = new Promise<RunRecord>((resolve) => (resolveDone = resolve));
     const active: ActiveRun = {
@@ -248,6 +253,7 @@ export class RunEngine {
       inFlight: new Map(),
       retryTimers: new Map(),
       unfinished: 0,
+      mayRepeat,
       cancelling: false,
       done,
       resolveDone,
@@ -338,7 +344,8 @@ export class RunEngine {
     taskRun.attempts += 1;
     const attempt: Attempt = { number: taskRun.attempts, controller: new AbortController(), live: true };
     active.inFlight.set(taskId, attempt);
-    void this.executor.execute(this.dispatchFor(active, taskId, attempt)).then((outcome) => {
+    const dispatch = { ...this.dispatchFor(active, taskId, attempt), ...(active.mayRepeat.delete(taskId) ? { mayRepeat: true } : {}) };
+    void this.executor.execute(dispatch).then((outcome) => {
       if (attempt.live) this.endAttempt(active, taskId, attempt, outcome);
     });
   }

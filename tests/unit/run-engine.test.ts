@@ -3,6 +3,8 @@ import { NonRetryableError, RetryLaterError, SkipTaskError } from '../../src/cor
 import type { TaskStatusEvent } from '../../src/core/event-bus.ts';
 import type { PipelineSpecInput } from '../../src/core/spec/pipeline-spec.ts';
 import { ManualClock } from '../../src/runtime/clock.ts';
+import type { Executor } from '../../src/runtime/executor.ts';
+import { LocalExecutor } from '../../src/runtime/executors/local.ts';
 import type { TaskContext } from '../../src/runtime/task-context.ts';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
@@ -358,5 +360,48 @@ describe('run engine', () => {
     const attempts = await second.platform.store.getAttempts(run.id, 'b');
     expect(attempts.map((x) => x.status)).toEqual(['failed', 'succeeded']);
     expect((await second.platform.getRunDetail(run.id)).tasks.find((x) => x.taskId === 'a')?.attempts).toBe(1);
+  });
+
+  it('tells the executor which dispatches of a taken-over run may repeat one the stopped engine made', async () => {
+    const first = await setup();
+    await first.platform.registerSpec({
+      id: 'repeatable',
+      tasks: [
+        { id: 'a', kind: 'noop' },
+        { id: 'b', kind: 'sleep', depends_on: ['a'], config: { duration: '300ms' } },
+        { id: 'c', kind: 'noop', depends_on: ['b'] },
+      ],
+    });
+    const run = await first.platform.triggerRun('repeatable');
+    while ((await first.platform.getRunDetail(run.id)).tasks.find((x) => x.taskId === 'b')?.status !== 'running') await sleep(10);
+    await first.platform.engine.close();
+
+    // Records each dispatch, then runs it in-process.
+    const seen: Array<{ taskId: string; attempt: number; mayRepeat: boolean }> = [];
+    // (The in-process executor needs the platform's task kinds: made once the platform is.)
+    const runs: { inner?: LocalExecutor } = {};
+    const recording: Executor = {
+      name: 'recording',
+      execute: (dispatch) => {
+        seen.push({ taskId: dispatch.taskId, attempt: dispatch.attempt, mayRepeat: dispatch.mayRepeat === true });
+        return (runs.inner as LocalExecutor).execute(dispatch);
+      },
+      close: async () => runs.inner?.close(),
+    };
+    const second = await setup({ home: first.home, executor: recording });
+    runs.inner = new LocalExecutor({ kinds: second.platform.taskKinds, home: second.home });
+    expect(await second.platform.resumeOrphanedRuns()).toEqual([run.id]);
+    expect((await second.platform.waitForRun(run.id)).status).toBe('succeeded');
+    // Every task unfinished at the takeover, on its first dispatch only: a finished one is not dispatched again.
+    expect(seen).toEqual([
+      { taskId: 'b', attempt: 2, mayRepeat: true },
+      { taskId: 'c', attempt: 1, mayRepeat: true },
+    ]);
+
+    // A run started here repeats nothing.
+    seen.length = 0;
+    const fresh = await second.platform.triggerRun('repeatable');
+    expect((await second.platform.waitForRun(fresh.id)).status).toBe('succeeded');
+    expect(seen.map((d) => d.mayRepeat)).toEqual([false, false, false]);
   });
 });

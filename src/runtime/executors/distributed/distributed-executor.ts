@@ -1,18 +1,19 @@
 /**
  * The distributed executor: each ready task becomes a BullMQ job on its pool's queue, and
  * `datadog worker` processes run it. The run engine stays where it is; this only places the
- * attempt and reports back: started (job progress from a task still running after a moment,
- * else the start time the outcome carries), logs (live
- * over Redis pub/sub, and the rest with the outcome: see AttemptLogs), outcome (the job's return
- * value, through QueueEvents). Cancellation and timeouts reach the worker through a
- * cancel channel. Job ids are deterministic per attempt, so a re-dispatch never adds a second job.
+ * attempt and reports back: started (a task still running after a moment reports it, a quick
+ * one sends its start time with the outcome), logs (live over Redis pub/sub, and the rest with
+ * the outcome: see AttemptLogs), outcome (the worker's report, also kept as the job's return
+ * value for a server that missed the report: see TaskJobReport). Cancellation and timeouts reach
+ * the worker through a cancel channel. Job ids are deterministic per attempt, so a re-dispatch
+ * never adds a second job.
  */
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Executor, TaskDispatch, TaskOutcome } from '../../executor.ts';
 import { AttemptLogs } from './attempt-logs.ts';
-import { channels, queueName, taskJobId, type TaskJobData, type TaskJobProgress, type TaskJobResult, type TaskLogMessage } from './task-job.ts';
+import { channels, queueName, taskJobId, type TaskChannels, type TaskJobData, type TaskJobReport, type TaskJobResult, type TaskLogMessage } from './task-job.ts';
 
 export interface DistributedExecutorOptions {
   redisUrl: string;
@@ -32,7 +33,11 @@ interface Waiter {
   since: number;
 }
 
-/** How often waiting attempts are checked against the queue (a Redis that lost its data, a missed event). */
+/**
+ * How often waiting attempts are checked against the queue: a report missed (no connection when
+ * it was sent), a job failed by BullMQ itself (it stalled too often), an attempt added again
+ * after a restart whose job already existed, a Redis that lost its data.
+ */
 const WATCHDOG_MS = 3000;
 
 const lostOutcome = (message: string): TaskOutcome => ({ status: 'failed', error: { code: 'INTERNAL', message, userCode: false } });
@@ -42,11 +47,10 @@ export class DistributedExecutor implements Executor {
   readonly prefix: string;
   private readonly queues = new Map<string, Queue>();
   private readonly opening = new Map<string, Promise<Queue>>();
-  private readonly events = new Map<string, QueueEvents>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly channels: { logs: string; cancel: string };
+  private readonly channels: TaskChannels;
   private ready: Promise<void>;
   private closed = false;
   private readonly watchdog: ReturnType<typeof setInterval>;
@@ -57,8 +61,8 @@ export class DistributedExecutor implements Executor {
     this.channels = channels(this.prefix);
     this.publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.subscriber.on('message', (_channel, text: string) => this.onLogMessage(text));
-    this.ready = this.subscriber.subscribe(this.channels.logs).then(() => undefined);
+    this.subscriber.on('message', (channel: string, text: string) => (channel === this.channels.reports ? this.onReport(text) : this.onLogMessage(text)));
+    this.ready = this.subscriber.subscribe(this.channels.reports, this.channels.logs).then(() => undefined);
     // ioredis reconnects by itself; errors while Redis is away are expected and retried.
     for (const client of [this.publisher, this.subscriber]) client.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
     this.watchdogMs = options.watchdogMs ?? WATCHDOG_MS;
@@ -85,9 +89,10 @@ export class DistributedExecutor implements Executor {
       const queue = await this.queue(dispatch.pool ?? dispatch.task.pool);
       // BullMQ: a lower number is a higher priority; 0 means none (the fastest path).
       const priority = dispatch.priority > 0 ? Math.max(1, 1000 - dispatch.priority) : dispatch.priority < 0 ? 1000 - dispatch.priority : undefined;
-      // Adding an attempt's job again (after a server restart) adds nothing; the queue's
-      // `duplicated` event then settles the attempt from the job's stored state.
+      // Adding an attempt's job again (after a server restart) adds nothing. Such a job may have
+      // finished already, with its report sent to no one: settle from its stored state.
       await queue.add(dispatch.taskId, data, jobOptions(jobId, priority));
+      if (dispatch.mayRepeat) void this.settleFromState(queue, jobId);
     } catch (error) {
       this.settle(jobId, lostOutcome(`could not enqueue the task: ${(error as Error).message}`));
     }
@@ -114,7 +119,6 @@ export class DistributedExecutor implements Executor {
       waiter.resolve(lostOutcome('the server stopped while the task ran; it will be picked up on restart'));
     }
     await Promise.allSettled(this.opening.values());
-    await Promise.allSettled([...this.events.values()].map((e) => e.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.subscriber.disconnect();
     this.publisher.disconnect();
@@ -176,7 +180,7 @@ export class DistributedExecutor implements Executor {
     this.settle(jobId, { status: 'failed', error: { code: 'TASK_CANCELLED', message: 'cancelled', userCode: false } });
   }
 
-  /** The pool's queue, once its events are being read (opened once, however many ask at once). */
+  /** The pool's queue (opened once, however many ask at once). */
   private queue(pool: string | undefined): Promise<Queue> {
     const name = queueName(pool);
     let opening = this.opening.get(name);
@@ -190,32 +194,16 @@ export class DistributedExecutor implements Executor {
   }
 
   private async openQueue(name: string): Promise<Queue> {
-    const connection = { url: this.options.redisUrl, maxRetriesPerRequest: null };
     // A wave of ready tasks adds its jobs in one write to Redis instead of one each.
-    const queue = new Queue(name, { connection: { ...connection, enableAutoPipelining: true }, prefix: this.prefix });
+    const queue = new Queue(name, { connection: { url: this.options.redisUrl, maxRetriesPerRequest: null, enableAutoPipelining: true }, prefix: this.prefix });
     queue.on('error', (error) => this.options.logger.debug({ err: error }, 'queue error'));
-    // Read the events from the stream's current end, not from whenever the first blocking read
-    // starts ('$'): an event between the two (a job finishing fast, a `duplicated` add) would be
-    // lost until the watchdog's next pass.
-    const [last] = await this.publisher.xrevrange(queue.keys.events as string, '+', '-', 'COUNT', 1).catch(async (error: unknown) => {
+    try {
+      await queue.waitUntilReady();
+    } catch (error) {
       await queue.close();
       throw error;
-    });
-    const events = new QueueEvents(name, { connection, prefix: this.prefix, lastEventId: last?.[0] ?? '0-0' });
-    // The queue's `active` event is not the start: acting on it would cost every task an engine
-    // transition and a store write of its own (and a chain of quick tasks one per hop, measured
-    // at about a fifth of its latency here). The worker reports the start itself (see settle).
-    events.on('duplicated', ({ jobId }) => void this.settleFromState(queue, jobId));
-    events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, parseOutcome(returnvalue)));
-    events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, lostOutcome(failedReason || 'the task job failed')));
-    events.on('progress', ({ jobId, data }) => {
-      const progress = data as unknown as TaskJobProgress;
-      if (progress && typeof progress === 'object' && progress.event === 'started') this.waiters.get(jobId)?.dispatch.onStart(progress.worker, progress.startedAt);
-    });
-    events.on('error', (error) => this.options.logger.debug({ err: error }, 'queue events error'));
-    this.events.set(name, events);
+    }
     this.queues.set(name, queue);
-    await events.waitUntilReady();
     return queue;
   }
 
@@ -244,6 +232,18 @@ export class DistributedExecutor implements Executor {
         this.options.logger.debug({ err: error, job_id: jobId }, 'could not check a waiting task job');
       }
     }
+  }
+
+  /** A worker's report: the start of a task still running, or an outcome. */
+  private onReport(text: string): void {
+    let report: TaskJobReport;
+    try {
+      report = JSON.parse(text) as TaskJobReport;
+    } catch {
+      return;
+    }
+    if (report.event === 'started') this.waiters.get(report.jobId)?.dispatch.onStart(report.worker, report.startedAt);
+    else if (report.event === 'finished') this.settle(report.jobId, parseOutcome(report.result));
   }
 
   private onLogMessage(text: string): void {

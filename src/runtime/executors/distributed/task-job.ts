@@ -21,12 +21,13 @@ export interface TaskJobData {
  */
 export type TaskJobResult = TaskOutcome & { worker?: string; startedAt?: number; logs?: TaskLogTail };
 
-/** Progress messages a worker publishes on its job: a task still running names its worker and start. */
-export interface TaskJobProgress {
-  event: 'started';
-  worker: string;
-  startedAt?: number;
-}
+/**
+ * What a worker tells the servers about a job, on the reports channel: a task still running after
+ * a moment names its worker and start; a finished one sends its outcome (the job's return value).
+ * Reports are pub/sub, so a server that is away misses them: it then reads the job's stored state
+ * (its watchdog, or re-attaching after a restart).
+ */
+export type TaskJobReport = { jobId: string; event: 'started'; worker: string; startedAt: number } | { jobId: string; event: 'finished'; result: TaskJobResult };
 
 /** One log line of a task. */
 export interface TaskLogEntry {
@@ -72,7 +73,13 @@ export function queueName(pool: string | undefined): string {
   return `tasks-${pool ?? DEFAULT_POOL}`;
 }
 
+export interface TaskChannels {
+  logs: string;
+  cancel: string;
+  reports: string;
+}
+
 /** Redis pub/sub channels, under the deployment's prefix. */
-export function channels(prefix: string): { logs: string; cancel: string } {
-  return { logs: `${prefix}:task-logs`, cancel: `${prefix}:task-cancel` };
+export function channels(prefix: string): TaskChannels {
+  return { logs: `${prefix}:task-logs`, cancel: `${prefix}:task-cancel`, reports: `${prefix}:task-reports` };
 }

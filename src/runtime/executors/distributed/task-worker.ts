@@ -1,7 +1,7 @@
 /**
  * A `datadog worker`: takes task jobs from the queues of its pools and runs them with the same
- * task code as the local executor (`runTask`). It reports the start as job progress, forwards
- * log lines over Redis pub/sub, aborts a job when the server sends a cancel, heartbeats into
+ * task code as the local executor (`runTask`). It reports the start of a long task and every
+ * outcome on the reports channel, forwards log lines over Redis pub/sub, aborts a job when the server sends a cancel, heartbeats into
  * the worker registry, and on SIGTERM stops taking jobs and finishes the ones it holds within a
  * deadline. A worker killed mid-task loses its job lock; BullMQ's stalled-job check hands the
  * job to another worker, and task outputs are idempotent (staging, then publish).
@@ -17,7 +17,7 @@ import type { TaskDispatch } from '../../executor.ts';
 import type { LoadedPipeline } from '../../loaded-pipeline.ts';
 import { runTask } from '../../task-runner.ts';
 import { LogTail } from './log-tail.ts';
-import { channels, queueName, taskJobId, type TaskJobData, type TaskJobProgress, type TaskJobResult, type TaskLogEntry, type TaskLogMessage } from './task-job.ts';
+import { channels, queueName, taskJobId, type TaskChannels, type TaskJobData, type TaskJobReport, type TaskJobResult, type TaskLogEntry, type TaskLogMessage } from './task-job.ts';
 import { WorkerRegistry, type WorkerInfo } from './worker-registry.ts';
 
 export interface TaskWorkerOptions {
@@ -49,19 +49,21 @@ function taskIndex(pipeline: LoadedPipeline): Map<string, TaskSpec> {
   return index;
 }
 /**
- * A task running longer than this reports its start and worker as job progress; a shorter one
- * reports them with its outcome, so it costs no Redis call and no server wake-up of its own.
+ * A task running longer than this reports its start and worker on its own; a shorter one reports
+ * them with its outcome, so it costs no Redis call and no server wake-up of its own.
  */
 const REPORT_START_AFTER_MS = 200;
 
 export class TaskWorker {
   readonly id: string;
   private readonly workers: Worker[] = [];
+  /** Each pool's BullMQ connection, which also carries the reports of its jobs. */
+  private readonly connections: Redis[] = [];
   private readonly running = new Map<string, { controller: AbortController; taskId: string; runId: string; startedAt: string }>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly registry: WorkerRegistry;
-  private readonly channels: { logs: string; cancel: string };
+  private readonly channels: TaskChannels;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private readonly startedAt = new Date().toISOString();
 
@@ -87,9 +89,13 @@ export class TaskWorker {
     await this.subscriber.subscribe(this.channels.cancel);
     const concurrency = Math.max(1, options.concurrency ?? 4);
     for (const pool of this.pools) {
-      const worker = new Worker<TaskJobData, TaskJobResult>(queueName(pool), (job) => this.process(job), {
-        // Jobs finishing in the same tick send their completions in one write to Redis.
-        connection: { url: options.redisUrl, maxRetriesPerRequest: null, enableAutoPipelining: true },
+      // Jobs finishing in the same tick send their completions in one write to Redis. The
+      // connection is ours (BullMQ leaves it open on close): outcomes are reported on it.
+      const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+      connection.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
+      this.connections.push(connection);
+      const worker = new Worker<TaskJobData, TaskJobResult>(queueName(pool), (job) => this.process(job, connection), {
+        connection,
         prefix,
         // Stored on each job it takes (processedBy): a server re-attaching after a restart reads it.
         name: this.id,
@@ -125,6 +131,7 @@ export class TaskWorker {
       await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await this.registry.remove(this.id).catch(() => undefined);
+    for (const connection of this.connections) connection.disconnect();
     this.subscriber.disconnect();
     this.publisher.disconnect();
   }
@@ -143,7 +150,7 @@ export class TaskWorker {
     await this.registry.heartbeat(info).catch((error: unknown) => this.options.logger.debug({ err: error }, 'heartbeat failed'));
   }
 
-  private async process(job: Job<TaskJobData, TaskJobResult>): Promise<TaskJobResult> {
+  private async process(job: Job<TaskJobData, TaskJobResult>, connection: Redis): Promise<TaskJobResult> {
     const data = job.data;
     const jobId = job.id ?? taskJobId(data.runId, data.taskId, data.attempt);
     const controller = new AbortController();
@@ -165,12 +172,13 @@ export class TaskWorker {
       void this.publisher.publish(this.channels.logs, JSON.stringify(message)).catch(() => undefined);
     };
     // What goes back with every outcome: when the attempt started, and its last log lines.
-    const reported = (result: TaskJobResult): TaskJobResult => ({ ...result, startedAt, ...(tail.count > 0 ? { logs: tail.snapshot(delivery) } : {}) });
+    const reported = (result: TaskJobResult): TaskJobResult =>
+      this.reportFinished(connection, jobId, { ...result, startedAt, ...(tail.count > 0 ? { logs: tail.snapshot(delivery) } : {}) });
     try {
       const pipeline = await this.options.platform.loadPipeline(data.pipelineId, data.pipelineVersion);
       const task = taskIndex(pipeline).get(data.taskId);
       if (!task) {
-        return { status: 'failed', error: { code: 'NOT_FOUND', message: `task '${data.taskId}' is not in pipeline ${data.pipelineId}@${data.pipelineVersion}`, userCode: false } };
+        return reported({ status: 'failed', error: { code: 'NOT_FOUND', message: `task '${data.taskId}' is not in pipeline ${data.pipelineId}@${data.pipelineVersion}`, userCode: false }, worker: this.id });
       }
       const dispatch: TaskDispatch = {
         runId: data.runId,
@@ -193,19 +201,37 @@ export class TaskWorker {
       };
       // A task still running after a moment reports its start now, for the run page (and the
       // engine's timeout, which counts from it); a quick one reports it with its outcome.
-      const progress: TaskJobProgress = { event: 'started', worker: this.id, startedAt };
-      startTimer = setTimeout(() => void job.updateProgress(progress).catch(() => undefined), REPORT_START_AFTER_MS);
+      const started: TaskJobReport = { jobId, event: 'started', worker: this.id, startedAt };
+      startTimer = setTimeout(() => void this.publisher.publish(this.channels.reports, JSON.stringify(started)).catch(() => undefined), REPORT_START_AFTER_MS);
       const outcome = await runTask(dispatch, { kinds: this.options.platform.taskKinds, home: this.options.platform.config.home });
       if (controller.signal.aborted && outcome.status !== 'succeeded') {
         return reported({ status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id });
       }
       // The worker rides along so the server can name it even if it missed the start event.
       return reported({ ...outcome, worker: this.id });
+    } catch (error) {
+      // The pipeline could not be read (the store away): the engine's retry policy decides.
+      return reported({ status: 'failed', error: { code: 'INTERNAL', message: `the worker could not run the task: ${(error as Error).message}`, userCode: false }, worker: this.id });
     } finally {
       if (startTimer) clearTimeout(startTimer);
       if (flushTimer) clearTimeout(flushTimer);
       flush();
       this.running.delete(jobId);
     }
+  }
+
+  /**
+   * Tells the servers the outcome, then hands it to BullMQ as the job's return value. The report
+   * goes on the job's own auto-pipelined connection, so it leaves in the same write as BullMQ's
+   * completion, just ahead of it: the server learns of the end without reading the queue's event
+   * stream (where every job's added, waiting, active and completed events would wake it). A
+   * server that missed the report reads the return value from the job instead. Should the
+   * completion fail (the job's lock lost to a stall), the job runs again elsewhere and the second
+   * outcome finds no one waiting: the at-least-once a stalled job always had.
+   */
+  private reportFinished(connection: Redis, jobId: string, result: TaskJobResult): TaskJobResult {
+    const report: TaskJobReport = { jobId, event: 'finished', result };
+    void connection.publish(this.channels.reports, JSON.stringify(report)).catch(() => undefined);
+    return result;
   }
 }
