@@ -44,11 +44,14 @@ export async function bullmqThroughput(options: BaselineOptions & { jobs: number
   }
 }
 
-/** Milliseconds per hop of a chain: job k+1 is added when the worker reports job k completed. */
-export async function bullmqChain(options: BaselineOptions & { hops: number; name: string }): Promise<{ hopMs: number; ms: number }> {
+/**
+ * Milliseconds per hop of a chain: job k+1 is added when the worker (of `concurrency`, though a
+ * chain has one job at a time) reports job k completed.
+ */
+export async function bullmqChain(options: BaselineOptions & { hops: number; name: string; concurrency: number }): Promise<{ hopMs: number; ms: number }> {
   const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue(options.name, { connection, prefix: options.prefix });
-  const worker = new Worker(options.name, async () => undefined, { connection, prefix: options.prefix, concurrency: 1 });
+  const worker = new Worker(options.name, async () => undefined, { connection, prefix: options.prefix, concurrency: options.concurrency });
   onErrors(queue, worker);
   try {
     await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);

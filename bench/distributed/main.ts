@@ -2,7 +2,8 @@
  * Distributed execution against raw BullMQ, on the real Redis and Postgres:
  *
  * - raw BullMQ in this process: no-op jobs at concurrency 1 and at CONCURRENCY, and the
- *   per-hop latency of a chain (job k+1 added when job k completes);
+ *   per-hop latency of a chain (job k+1 added when job k completes) at CONCURRENCY, like the
+ *   platform's chain, and at 1;
  * - the platform: a distributed-executor platform (Postgres store) dispatching a wide DAG of
  *   no-op tasks onto 1, 2 and 4 real `datadog worker` processes whose concurrencies add up to
  *   CONCURRENCY, a chain of no-op tasks (per-dependency-hop latency), and CPU-bound shell tasks
@@ -22,7 +23,7 @@ import { writeResult } from '../write-result.ts';
 import { openDeployment, type OpenedDeployment } from './bench-deployment.ts';
 import { bullmqChain, bullmqThroughput } from './bullmq-baseline.ts';
 import { commandCpuMs, cpuPerUnit, ownCpuMs, processCpuMs, sumOf } from './cpu-meter.ts';
-import { CPU_COMMAND, chainNoops, cpuShells, timedRun, wideNoops } from './platform-runs.ts';
+import { CPU_COMMAND, chainNoops, cpuShells, registered, timedRun, wideNoops } from './platform-runs.ts';
 import { WorkerProcesses } from './worker-processes.ts';
 
 const QUICK = process.env.DD_BENCH_QUICK === '1';
@@ -96,8 +97,10 @@ async function main(): Promise<void> {
       bullmqThroughput({ ...raw, name: `noop-c${CONCURRENCY}`, jobs: SIZES.jobs, concurrency: CONCURRENCY }),
     );
     console.log(`bullmq: ${SIZES.jobs} jobs at concurrency ${CONCURRENCY}: ${round(bullmqCn.jobsPerSecond, 0)} jobs/s; CPU µs per job ${JSON.stringify(bullmqCpu)}`);
-    const bullmqHop = await bullmqChain({ ...raw, name: 'chain', hops: SIZES.bullmqHops });
-    console.log(`bullmq: chain of ${SIZES.bullmqHops}: ${round(bullmqHop.hopMs, 2)} ms per hop`);
+    // The platform's chain runs on a worker of concurrency CONCURRENCY: the baseline's too.
+    const bullmqHop = await bullmqChain({ ...raw, name: `chain-c${CONCURRENCY}`, hops: SIZES.bullmqHops, concurrency: CONCURRENCY });
+    const bullmqHopC1 = await bullmqChain({ ...raw, name: 'chain-c1', hops: SIZES.bullmqHops, concurrency: 1 });
+    console.log(`bullmq: chain of ${SIZES.bullmqHops}: ${round(bullmqHop.hopMs, 2)} ms per hop at concurrency ${CONCURRENCY}, ${round(bullmqHopC1.hopMs, 2)} ms at concurrency 1`);
 
     // ---- the platform -------------------------------------------------------------------
     platform = await createPlatform({
@@ -133,10 +136,11 @@ async function main(): Promise<void> {
       // same size first. The server's first runs are its first ever: its code (far more than raw
       // BullMQ's) is still being optimised, so it warms up on a second run too (measured: about
       // 40% more server CPU per task in the second run than in later ones).
-      for (let warm = 0; warm < (index === 0 ? 2 : 1); warm++) await timedRun(platform, wideNoops(`bench_warmup_${count}_${warm}`, SIZES.wide, pool));
+      for (let warm = 0; warm < (index === 0 ? 2 : 1); warm++) await timedRun(platform, await registered(platform, wideNoops(`bench_warmup_${count}_${warm}`, SIZES.wide, pool)));
       const set = sets[index] ?? [];
       const parts = { server: ownCpuMs, workers: sumOf(set.map((w) => () => processCpuMs(w.child.pid ?? -1))), redis: redisCpu, postgres: () => commandCpuMs('postgres') };
-      const { result: run, usPerUnit } = await cpuPerUnit(parts, SIZES.wide, () => timedRun(platform as Platform, wideNoops(`bench_wide_${count}`, SIZES.wide, pool)));
+      const measured = await registered(platform, wideNoops(`bench_wide_${count}`, SIZES.wide, pool));
+      const { result: run, usPerUnit } = await cpuPerUnit(parts, SIZES.wide, () => timedRun(platform as Platform, measured));
       const figure: WideFigure = {
         workers: count,
         concurrency_per_worker: perWorker,
@@ -151,7 +155,7 @@ async function main(): Promise<void> {
       wide.push(figure);
       console.log(`platform: wide DAG of ${run.tasks} no-op tasks on ${count} worker(s) x ${perWorker}: ${figure.tasks_per_s} tasks/s (${run.workers} worker(s) used); CPU µs per task ${JSON.stringify(usPerUnit)}`);
       if (count === 1) {
-        const c = await timedRun(platform, chainNoops(`bench_chain_${SIZES.chain}`, SIZES.chain, pool));
+        const c = await timedRun(platform, await registered(platform, chainNoops(`bench_chain_${SIZES.chain}`, SIZES.chain, pool)));
         chain = { ms: c.ms, hopMs: c.ms / SIZES.chain };
         console.log(`platform: chain of ${SIZES.chain} no-op tasks: ${round(chain.hopMs, 2)} ms per hop`);
       }
@@ -161,7 +165,7 @@ async function main(): Promise<void> {
     // CPU-bound: the same shell tasks on 1, 2 and 4 workers of concurrency 1.
     const cpu: CpuFigure[] = [];
     for (const count of WORKER_COUNTS) {
-      const run = await timedRun(platform, cpuShells(`bench_cpu_${count}`, SIZES.cpu, `cpu-${count}`));
+      const run = await timedRun(platform, await registered(platform, cpuShells(`bench_cpu_${count}`, SIZES.cpu, `cpu-${count}`)));
       const tasksPerSecond = (run.tasks * 1000) / run.ms;
       cpu.push({
         workers: count,
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
       { measure: `no-op throughput, concurrency ${CONCURRENCY}`, bullmq: `${round(bullmqCn.jobsPerSecond, 0)} jobs/s`, platform: `${atEqual.tasks_per_s} tasks/s (1 worker x ${CONCURRENCY})`, platform_to_bullmq: round(atEqual.tasks_per_s / bullmqCn.jobsPerSecond, 3) },
       ...wide.slice(1).map((w) => ({ measure: `  ${w.workers} workers x ${w.concurrency_per_worker}`, bullmq: '', platform: `${w.tasks_per_s} tasks/s`, platform_to_bullmq: round(w.tasks_per_s / bullmqCn.jobsPerSecond, 3) })),
       { measure: 'no-op throughput, concurrency 1', bullmq: `${round(bullmqC1.jobsPerSecond, 0)} jobs/s`, platform: '', platform_to_bullmq: '' },
-      { measure: 'per-hop latency of a chain', bullmq: `${round(bullmqHop.hopMs, 2)} ms`, platform: `${round(hopMs, 2)} ms`, platform_to_bullmq: round(hopMs / bullmqHop.hopMs, 1) },
+      { measure: `per-hop latency of a chain, concurrency ${CONCURRENCY}`, bullmq: `${round(bullmqHop.hopMs, 2)} ms`, platform: `${round(hopMs, 2)} ms`, platform_to_bullmq: round(hopMs / bullmqHop.hopMs, 1) },
       ...cpu.map((c) => ({ measure: `${c.tasks} CPU tasks, ${c.workers} worker(s) x 1`, bullmq: '', platform: `${round(c.ms / 1000, 2)} s (${c.speedup_vs_1_worker}x)`, platform_to_bullmq: '' })),
     ]);
     const loadAfter = os.loadavg().map((l) => round(l, 2));
@@ -203,7 +207,8 @@ async function main(): Promise<void> {
         [`cpu_us_per_job_concurrency_${CONCURRENCY}`]: bullmqCpu,
         [`jobs_per_s_concurrency_${CONCURRENCY}`]: round(bullmqCn.jobsPerSecond, 0),
         chain_hops: SIZES.bullmqHops,
-        hop_ms: round(bullmqHop.hopMs, 2),
+        [`hop_ms_concurrency_${CONCURRENCY}`]: round(bullmqHop.hopMs, 2),
+        hop_ms_concurrency_1: round(bullmqHopC1.hopMs, 2),
       },
       platform: {
         store: 'postgres',
