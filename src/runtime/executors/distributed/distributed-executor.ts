@@ -194,8 +194,10 @@ export class DistributedExecutor implements Executor {
   }
 
   private async openQueue(name: string): Promise<Queue> {
-    // A wave of ready tasks adds its jobs in one write to Redis instead of one each.
-    const queue = new Queue(name, { connection: { url: this.options.redisUrl, maxRetriesPerRequest: null, enableAutoPipelining: true }, prefix: this.prefix });
+    // No auto-pipelining: it delays every add to the next turn of the event loop and builds an
+    // ioredis Pipeline per flush (which copies every BullMQ script onto it). Measured here, a
+    // chain's hop was about a tenth faster without it, and a wave of 2,000 adds no slower.
+    const queue = new Queue(name, { connection: { url: this.options.redisUrl, maxRetriesPerRequest: null }, prefix: this.prefix });
     queue.on('error', (error) => this.options.logger.debug({ err: error }, 'queue error'));
     try {
       await queue.waitUntilReady();

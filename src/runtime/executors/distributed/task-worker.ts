@@ -89,9 +89,11 @@ export class TaskWorker {
     await this.subscriber.subscribe(this.channels.cancel);
     const concurrency = Math.max(1, options.concurrency ?? 4);
     for (const pool of this.pools) {
-      // Jobs finishing in the same tick send their completions in one write to Redis. The
-      // connection is ours (BullMQ leaves it open on close): outcomes are reported on it.
-      const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+      // The connection is ours (BullMQ leaves it open on close): outcomes are reported on it.
+      // No auto-pipelining: it delays every command to the next turn of the event loop and
+      // builds an ioredis Pipeline per flush (which copies every BullMQ script onto it); measured
+      // here, a chain's hop was about a fifth faster without it, and no-op throughput no lower.
+      const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
       connection.on('error', (error) => options.logger.debug({ err: error }, 'redis connection error'));
       this.connections.push(connection);
       const worker = new Worker<TaskJobData, TaskJobResult>(queueName(pool), (job) => this.process(job, connection), {
@@ -222,8 +224,8 @@ export class TaskWorker {
 
   /**
    * Tells the servers the outcome, then hands it to BullMQ as the job's return value. The report
-   * goes on the job's own auto-pipelined connection, so it leaves in the same write as BullMQ's
-   * completion, just ahead of it: the server learns of the end without reading the queue's event
+   * goes on the job's own connection, just ahead of BullMQ's completion (Redis runs a
+   * connection's commands in order): the server learns of the end without reading the queue's event
    * stream (where every job's added, waiting, active and completed events would wake it). A
    * server that missed the report reads the return value from the job instead. Should the
    * completion fail (the job's lock lost to a stall), the job runs again elsewhere and the second
