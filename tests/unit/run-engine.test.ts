@@ -338,19 +338,25 @@ describe('run engine', () => {
     expect((await t.platform.store.listPipelineVersions('versioned')).map((v) => v.version)).toEqual([b.version, a.version]);
   });
 
-  it('resumes a run whose engine stopped mid-task', async () => {
+  /** Starts a run of a -> b (300 ms) -> c and stops its engine while b runs. */
+  async function stoppedMidTask(id: string) {
     const first = await setup();
     await first.platform.registerSpec({
-      id: 'resumable',
+      id,
       tasks: [
         { id: 'a', kind: 'noop' },
         { id: 'b', kind: 'sleep', depends_on: ['a'], config: { duration: '300ms' } },
         { id: 'c', kind: 'noop', depends_on: ['b'] },
       ],
     });
-    const run = await first.platform.triggerRun('resumable');
+    const run = await first.platform.triggerRun(id);
     while ((await first.platform.getRunDetail(run.id)).tasks.find((x) => x.taskId === 'b')?.status !== 'running') await sleep(10);
     await first.platform.engine.close();
+    return { first, run };
+  }
+
+  it('resumes a run whose engine stopped mid-task', async () => {
+    const { first, run } = await stoppedMidTask('resumable');
 
     const second = await setup({ home: first.home });
     const resumed = await second.platform.resumeOrphanedRuns();
@@ -363,18 +369,7 @@ describe('run engine', () => {
   });
 
   it('tells the executor which dispatches of a taken-over run may repeat one the stopped engine made', async () => {
-    const first = await setup();
-    await first.platform.registerSpec({
-      id: 'repeatable',
-      tasks: [
-        { id: 'a', kind: 'noop' },
-        { id: 'b', kind: 'sleep', depends_on: ['a'], config: { duration: '300ms' } },
-        { id: 'c', kind: 'noop', depends_on: ['b'] },
-      ],
-    });
-    const run = await first.platform.triggerRun('repeatable');
-    while ((await first.platform.getRunDetail(run.id)).tasks.find((x) => x.taskId === 'b')?.status !== 'running') await sleep(10);
-    await first.platform.engine.close();
+    const { first, run } = await stoppedMidTask('repeatable');
 
     // Records each dispatch, then runs it in-process.
     const seen: Array<{ taskId: string; attempt: number; mayRepeat: boolean }> = [];

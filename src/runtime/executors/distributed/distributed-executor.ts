@@ -238,24 +238,23 @@ export class DistributedExecutor implements Executor {
 
   /** A worker's report: the start of a task still running, or an outcome. */
   private onReport(text: string): void {
-    let report: TaskJobReport;
-    try {
-      report = JSON.parse(text) as TaskJobReport;
-    } catch {
-      return;
-    }
-    if (report.event === 'started') this.waiters.get(report.jobId)?.dispatch.onStart(report.worker, report.startedAt);
-    else if (report.event === 'finished') this.settle(report.jobId, parseOutcome(report.result));
+    const report = parseMessage<TaskJobReport>(text);
+    if (report?.event === 'started') this.waiters.get(report.jobId)?.dispatch.onStart(report.worker, report.startedAt);
+    else if (report?.event === 'finished') this.settle(report.jobId, parseOutcome(report.result));
   }
 
   private onLogMessage(text: string): void {
-    let message: TaskLogMessage;
-    try {
-      message = JSON.parse(text) as TaskLogMessage;
-    } catch {
-      return;
-    }
-    this.waiters.get(message.jobId)?.logs.live(message);
+    const message = parseMessage<TaskLogMessage>(text);
+    if (message) this.waiters.get(message.jobId)?.logs.live(message);
+  }
+}
+
+/** A message from a channel, or undefined when it is not JSON (someone else's publish). */
+function parseMessage<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
   }
 }
 
