@@ -73,6 +73,7 @@ export function queueName(pool: string | undefined): string {
   return `tasks-${pool ?? DEFAULT_POOL}`;
 }
 
+/** The pub/sub channels between servers and workers: log lines, cancels, and workers' reports. */
 export interface TaskChannels {
   logs: string;
   cancel: string;

@@ -1,9 +1,9 @@
 /**
  * A `datadog worker`: takes task jobs from the queues of its pools and runs them with the same
  * task code as the local executor (`runTask`). It reports the start of a long task and every
- * outcome on the reports channel, forwards log lines over Redis pub/sub, aborts a job when the server sends a cancel, heartbeats into
- * the worker registry, and on SIGTERM stops taking jobs and finishes the ones it holds within a
- * deadline. A worker killed mid-task loses its job lock; BullMQ's stalled-job check hands the
+ * outcome on the reports channel, forwards log lines over Redis pub/sub, aborts a job when the
+ * server sends a cancel, heartbeats into the worker registry, and on SIGTERM stops taking jobs
+ * and finishes the ones it holds within a deadline. A worker killed mid-task loses its job lock; BullMQ's stalled-job check hands the
  * job to another worker, and task outputs are idempotent (staging, then publish).
  */
 import { randomUUID } from 'node:crypto';
@@ -209,7 +209,7 @@ export class TaskWorker {
       if (controller.signal.aborted && outcome.status !== 'succeeded') {
         return reported({ status: 'failed', error: { code: 'TASK_CANCELLED', message: String((controller.signal.reason as Error)?.message ?? 'cancelled'), userCode: false }, worker: this.id });
       }
-      // The worker rides along so the server can name it even if it missed the start event.
+      // The worker rides along: a quick task, which sent no start report, is named by its outcome.
       return reported({ ...outcome, worker: this.id });
     } catch (error) {
       // The pipeline could not be read (the store away): the engine's retry policy decides.
